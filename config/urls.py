@@ -1,0 +1,11 @@
+"""URL map: sign-in and out, language choice, and one include per area of the desk."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("rmdesk.core.urls")),
+    path("", include("rmdesk.customers.urls")),
+]

@@ -1,0 +1,62 @@
+"""Who sees what: the one scope mechanism of rmdesk.
+
+In the spirit of NetBox's `RestrictedQuerySet.restrict(user, action)`: every model holding
+customer data uses `RestrictedQuerySet` as its default manager and names, in `scope_customer`,
+the path from itself to the customer it belongs to. Every view, export, API route and task asks
+`Model.objects.restrict(user)` and gets only what the user's role and place in the organisation
+allow (DESIGN.md section 1):
+
+- account manager: customers in their book (primary or current assisting manager);
+- team leader, credit approver, risk officer, head office: customers managed in their org unit
+  and every unit below it (head office sits at the root, so it sees the whole bank);
+- administrator, or a user without a role or org unit: no customer data.
+
+A lookup outside the scope finds nothing, so "not yours" and "not found" give the same 404.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from rmdesk.org.models import User
+
+
+class RestrictedQuerySet(models.QuerySet):
+    """A queryset that can be narrowed to what one user may see."""
+
+    def restrict(self, user: User, action: str = "view") -> RestrictedQuerySet:
+        """Rows of this model within `user`'s scope for `action` ("view" or "change")."""
+        path = getattr(self.model, "scope_customer", None)
+        if path is None:
+            raise TypeError(f"{self.model.__name__} declares no scope_customer path")
+        condition = customer_scope_condition(user, prefix=f"{path}__" if path else "")
+        if condition is None:
+            return self.none()
+        return self.filter(condition)
+
+
+def customer_scope_condition(user: User, *, prefix: str = "") -> Q | None:
+    """The filter on customers (reached through `prefix`) that `user` may see, or None for none.
+
+    `Q()` (no condition) means the whole bank. The org-unit subtree is resolved to a list of ids
+    once per call: a bank has hundreds of units, not millions, so the list is short and the
+    database can use the index on the customer's managing unit.
+    """
+    from rmdesk.customers.models import BookAssignment
+    from rmdesk.org.models import OrgUnit, Role
+
+    if not user.is_authenticated or not user.is_active or user.org_unit_id is None:
+        return None
+    if user.role == Role.ACCOUNT_MANAGER:
+        assisted = BookAssignment.objects.current().filter(manager=user).values("customer_id")
+        return Q(**{f"{prefix}primary_manager": user}) | Q(**{f"{prefix}pk__in": assisted})
+    if user.role in Role.unit_wide():
+        unit = user.org_unit
+        if unit.parent_id is None:
+            return Q()
+        return Q(**{f"{prefix}org_unit_id__in": OrgUnit.objects.subtree_ids(unit)})
+    return None

@@ -1,0 +1,40 @@
+"""The form to register a customer; the identifier is checked by the standard of its kind."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from rmdesk.customers.models import CustomerKind, Industry
+from rmdesk.customers.validators import validate_customer_identifier
+
+
+class CustomerForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=CustomerKind.choices)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    id_number = forms.CharField(
+        label=_("Identifier"),
+        max_length=20,
+        help_text=_("Resident identity number for individuals and farmer households; unified social credit code otherwise."),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    industry = forms.ChoiceField(label=_("Industry"), choices=Industry.choices, initial=Industry.NONE)
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, id_number = cleaned.get("kind"), cleaned.get("id_number")
+        if kind and id_number:
+            id_kind = "uscc" if kind in CustomerKind.organisations() else "resident_id"
+            validate_customer_identifier(id_kind, id_number)
+            cleaned["id_number"] = id_number.strip().upper()
+        return cleaned
+
+    def add_validation_error(self, error: ValidationError) -> None:
+        """Show an error raised by the service on the field it names, or on the form."""
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, error)

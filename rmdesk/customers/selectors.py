@@ -1,0 +1,97 @@
+"""Reads of customers and books, always through the user's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from rmdesk.customers.models import BookAssignment, Customer, Relationship
+from rmdesk.org.models import OrgUnit, Role, User
+
+
+@dataclass(frozen=True)
+class BookTotals:
+    """The size of a (filtered) book: how many customers, their deposits and their loans."""
+
+    customers: int
+    deposits: Decimal
+    loans: Decimal
+
+
+def book_totals(customers: QuerySet[Customer]) -> BookTotals:
+    """Totals of `customers` in one aggregate query."""
+    row = customers.order_by().aggregate(
+        customers=Count("pk"),
+        deposits=Coalesce(Sum("deposit_balance"), Decimal(0)),
+        loans=Coalesce(Sum("loan_balance"), Decimal(0)),
+    )
+    return BookTotals(**row)
+
+
+def managers_in_scope(user: User) -> QuerySet[User]:
+    """Account managers whose books `user` may see: themselves, or those of their unit and below."""
+    managers = User.objects.filter(role=Role.ACCOUNT_MANAGER, is_active=True)
+    if user.role == Role.ACCOUNT_MANAGER:
+        return managers.filter(pk=user.pk)
+    if user.sees_unit and user.org_unit_id:
+        return managers.filter(org_unit_id__in=OrgUnit.objects.subtree_ids(user.org_unit))
+    return managers.none()
+
+
+def units_in_scope(user: User) -> QuerySet[OrgUnit]:
+    """Org units a filter may offer `user`: their own unit and those below it."""
+    if user.org_unit_id is None:
+        return OrgUnit.objects.none()
+    return OrgUnit.objects.filter(path__startswith=user.org_unit.path)
+
+
+@dataclass(frozen=True)
+class ManagerBook:
+    """One account manager's book as a team leader sees it."""
+
+    manager: User
+    totals: BookTotals
+
+
+def team_books(*, user: User) -> list[ManagerBook]:
+    """The book of every account manager in `user`'s scope, in one grouped query."""
+    rows = {
+        row["primary_manager"]: row
+        for row in Customer.objects.restrict(user)
+        .order_by()
+        .values("primary_manager")
+        .annotate(
+            customers=Count("pk"),
+            deposits=Coalesce(Sum("deposit_balance"), Decimal(0)),
+            loans=Coalesce(Sum("loan_balance"), Decimal(0)),
+        )
+    }
+    empty = {"customers": 0, "deposits": Decimal(0), "loans": Decimal(0)}
+    books = []
+    for manager in managers_in_scope(user).select_related("org_unit").order_by("org_unit__path", "display_name"):
+        row = rows.get(manager.pk, empty)
+        books.append(
+            ManagerBook(manager=manager, totals=BookTotals(row["customers"], row["deposits"], row["loans"]))
+        )
+    return books
+
+
+def customer_for_page(*, user: User, pk: int) -> Customer:
+    """One customer with what its page shows, or 404 when missing or outside `user`'s scope."""
+    customers = Customer.objects.restrict(user).select_related("org_unit", "primary_manager").prefetch_related(
+        "people",
+        Prefetch(
+            "relationships_out",
+            queryset=Relationship.objects.select_related("to_customer").order_by("kind", "since"),
+        ),
+        Prefetch(
+            "relationships_in",
+            queryset=Relationship.objects.select_related("from_customer").order_by("kind", "since"),
+        ),
+        Prefetch("assignments", queryset=BookAssignment.objects.select_related("manager", "assigned_by")),
+    )
+    return get_object_or_404(customers, pk=pk)

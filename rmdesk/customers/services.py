@@ -1,0 +1,125 @@
+"""Writes to customers and the book. Each is one transaction: it all happens or none of it."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rmdesk.customers.models import BookAssignment, BookRole, Customer, CustomerKind, IdentifierKind
+from rmdesk.org.models import Role, User
+
+
+def _check_can_hold_book(manager: User) -> None:
+    if not manager.is_active or manager.role != Role.ACCOUNT_MANAGER or manager.org_unit_id is None:
+        raise ValidationError(
+            _("%(manager)s cannot hold a book: only an active account manager in an org unit can.") % {"manager": manager}
+        )
+
+
+@transaction.atomic
+def customer_create(
+    *,
+    kind: str,
+    name: str,
+    id_number: str,
+    primary_manager: User,
+    created_by: User,
+    number: str | None = None,
+    customer_since: datetime.date | None = None,
+    **profile,
+) -> Customer:
+    """Register a customer and put them in `primary_manager`'s book from today.
+
+    The identifier is checked by the standard of its kind (GB 11643 for people and households,
+    GB 32100 for enterprises and sole proprietors) before anything is written.
+    """
+    _check_can_hold_book(primary_manager)
+    today = customer_since or timezone.localdate()
+    id_kind = IdentifierKind.UNIFIED_SOCIAL_CREDIT_CODE if kind in CustomerKind.organisations() else IdentifierKind.RESIDENT_ID
+    customer = Customer(
+        kind=kind,
+        name=name.strip(),
+        id_kind=id_kind,
+        id_number=id_number.strip().upper(),
+        number=number or _next_customer_number(),
+        customer_since=today,
+        org_unit_id=primary_manager.org_unit_id,
+        primary_manager=primary_manager,
+        **profile,
+    )
+    customer.full_clean()
+    customer.save()
+    BookAssignment.objects.create(
+        customer=customer,
+        manager=primary_manager,
+        role=BookRole.PRIMARY,
+        started_on=today,
+        assigned_by=created_by,
+        reason=_("New customer"),
+    )
+    return customer
+
+
+def _next_customer_number() -> str:
+    last = Customer.objects.filter(number__startswith="C").order_by("-number").values_list("number", flat=True).first()
+    sequence = int(last[1:]) + 1 if last and last[1:].isdigit() else 1
+    return f"C{sequence:010d}"
+
+
+@transaction.atomic
+def book_assign_primary(
+    *, customer: Customer, manager: User, assigned_by: User, on: datetime.date | None = None, reason: str = ""
+) -> BookAssignment:
+    """Make `manager` the primary account manager of `customer` from `on`.
+
+    The current primary assignment ends the day before, so the customer has exactly one
+    primary manager at any time and the history shows who held the book when.
+    """
+    _check_can_hold_book(manager)
+    on = on or timezone.localdate()
+    current = BookAssignment.objects.select_for_update().filter(customer=customer, role=BookRole.PRIMARY, ended_on__isnull=True).first()
+    if current is not None:
+        if current.manager_id == manager.pk:
+            return current
+        if on <= current.started_on:
+            raise ValidationError(
+                _("The handover date %(on)s must be after the current assignment began on %(since)s.")
+                % {"on": on, "since": current.started_on}
+            )
+        current.ended_on = on - datetime.timedelta(days=1)
+        current.save(update_fields=["ended_on"])
+    BookAssignment.objects.filter(customer=customer, manager=manager, role=BookRole.ASSISTING, ended_on__isnull=True).update(
+        ended_on=on
+    )
+    assignment = BookAssignment.objects.create(
+        customer=customer, manager=manager, role=BookRole.PRIMARY, started_on=on, assigned_by=assigned_by, reason=reason
+    )
+    Customer.objects.filter(pk=customer.pk).update(primary_manager=manager, org_unit_id=manager.org_unit_id)
+    customer.primary_manager = manager
+    customer.org_unit_id = manager.org_unit_id
+    return assignment
+
+
+@transaction.atomic
+def book_add_assisting(
+    *, customer: Customer, manager: User, assigned_by: User, on: datetime.date | None = None, reason: str = ""
+) -> BookAssignment:
+    """Add `manager` as an assisting account manager of `customer` (协办客户经理)."""
+    _check_can_hold_book(manager)
+    if customer.primary_manager_id == manager.pk:
+        raise ValidationError(_("%(manager)s is already the primary account manager of this customer.") % {"manager": manager})
+    existing = BookAssignment.objects.current().filter(customer=customer, manager=manager, role=BookRole.ASSISTING).first()
+    if existing is not None:
+        return existing
+    return BookAssignment.objects.create(
+        customer=customer,
+        manager=manager,
+        role=BookRole.ASSISTING,
+        started_on=on or timezone.localdate(),
+        assigned_by=assigned_by,
+        reason=reason,
+    )

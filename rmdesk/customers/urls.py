@@ -1,0 +1,10 @@
+from django.urls import path
+
+from rmdesk.customers import views
+
+urlpatterns = [
+    path("", views.book, name="book"),
+    path("team/", views.team, name="team"),
+    path("customers/new/", views.customer_new, name="customer_new"),
+    path("customers/<int:pk>/", views.customer_detail, name="customer_detail"),
+]

@@ -1,0 +1,92 @@
+"""Screens of the book and the customer: every query goes through the user's scope."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from rmdesk.credit.selectors import loans_with_schedules
+from rmdesk.customers.filters import BookFilter
+from rmdesk.customers.forms import CustomerForm
+from rmdesk.customers.models import Customer
+from rmdesk.customers.selectors import book_totals, customer_for_page, team_books
+from rmdesk.customers.services import customer_create
+from rmdesk.desk.models import Document, Interaction
+from rmdesk.org.models import Role
+from rmdesk.products.selectors import holdings_of, recent_transactions_of
+
+BOOK_PAGE_SIZE = 50
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told the count the totals query already made, so it is not counted twice."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.__dict__["count"] = count
+
+
+@login_required
+def book(request: HttpRequest) -> HttpResponse:
+    """The account manager's book, or the books of a leader's unit: search, filter, sort, page."""
+    customers = Customer.objects.restrict(request.user).select_related("primary_manager", "org_unit")
+    book_filter = BookFilter(request.GET or None, queryset=customers, user=request.user)
+    filtered = book_filter.qs if book_filter.is_bound else customers
+    if not book_filter.is_bound or not request.GET.get("sort"):
+        filtered = filtered.order_by("name", "pk")
+    else:
+        filtered = filtered.order_by(*filtered.query.order_by, "pk")
+    totals = book_totals(filtered)
+    page = _CountedPaginator(filtered, BOOK_PAGE_SIZE, count=totals.customers).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": book_filter, "page": page, "totals": totals, "query": query.urlencode()}
+    if request.htmx and request.htmx.target == "book-results":
+        return render(request, "customers/book.html#book-results", context)
+    return render(request, "customers/book.html", context)
+
+
+@login_required
+def team(request: HttpRequest) -> HttpResponse:
+    """A leader's view of the books in their unit, one line per account manager."""
+    if not request.user.sees_unit:
+        raise PermissionDenied
+    books = team_books(user=request.user)
+    return render(request, "customers/team.html", {"books": books, "totals": book_totals(Customer.objects.restrict(request.user))})
+
+
+@login_required
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything about one customer the desk holds; 404 alike for missing and out of scope."""
+    customer = customer_for_page(user=request.user, pk=pk)
+    context = {
+        "customer": customer,
+        "holdings": holdings_of(user=request.user, customer=customer),
+        "loans": loans_with_schedules(user=request.user, customer=customer),
+        "transactions": recent_transactions_of(user=request.user, customer=customer),
+        "interactions": Interaction.objects.restrict(request.user).filter(customer=customer).select_related("manager")[:20],
+        "documents": Document.objects.restrict(request.user).filter(customer=customer),
+    }
+    return render(request, "customers/customer_detail.html", context)
+
+
+@login_required
+def customer_new(request: HttpRequest) -> HttpResponse:
+    """Register a new customer into the signed-in account manager's book."""
+    if request.user.role != Role.ACCOUNT_MANAGER:
+        raise PermissionDenied
+    form = CustomerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = customer_create(primary_manager=request.user, created_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_validation_error(error)
+        else:
+            messages.success(request, _("%(name)s is now in your book.") % {"name": customer.name})
+            return redirect("customer_detail", pk=customer.pk)
+    return render(request, "customers/customer_form.html", {"form": form}, status=400 if form.errors else 200)
