@@ -121,14 +121,19 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = os.environ.get("RMDESK_LANGUAGE", "zh-hans")
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "rmdesk" / "locale"]
+LOCALE_PATHS = [Path(os.environ.get("RMDESK_LOCALE_DIR", BASE_DIR / "rmdesk" / "locale"))]
 TIME_ZONE = os.environ.get("RMDESK_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# WhiteNoise serves the apps' static files (htmx from django-htmx, the desk's CSS) straight from
+# the installed packages, so the desk runs without collectstatic and fetches nothing from outside.
+WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

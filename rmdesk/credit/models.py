@@ -61,6 +61,11 @@ class Loan(models.Model):
     def __str__(self) -> str:
         return self.contract_number
 
+    @property
+    def annual_rate_percent(self):
+        """The annual rate as loan contracts print it: 4.35 for 4.35%."""
+        return self.annual_rate * 100
+
 
 class Instalment(models.Model):
     """One instalment of a loan's repayment schedule, and what has been paid against it."""

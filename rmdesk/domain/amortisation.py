@@ -121,6 +121,8 @@ def repayment_schedule(
     inputs, and ``TypeError`` if principal or rate is not a ``Decimal`` or months not an int.
     """
     _validate(principal=principal, annual_rate=annual_rate, months=months)
+    # Same value, written to the fen, so that Decimal("1000") gives amounts shown as 1000.00.
+    principal = round_yuan(principal)
     method = _validated_method(method)
     due_dates = _due_dates(first_due_date, months)
     with localcontext(prec=_PRECISION):

@@ -48,8 +48,8 @@ DEFAULT_TIER_POLICY = TierPolicy(
 )
 """Private banking 私行 (AUM >= 6,000,000 yuan: the regulator's long-standing definition of a
 private-banking customer, net financial assets of 6 million yuan or more, as in the CBRC's
-2011 measures on the sale of wealth-management products by commercial banks); wealth 财富 (>= 500,000), affluent 贵宾
-(>= 50,000) and mass 大众 (everyone else): bank policy defaults."""
+2011 measures on the sale of wealth-management products by commercial banks); wealth 财富
+(>= 500,000), affluent 贵宾 (>= 50,000) and mass 大众 (everyone else): bank policy defaults."""
 
 
 def value_tier(aum: Decimal, policy: TierPolicy = DEFAULT_TIER_POLICY) -> str:

@@ -1,0 +1,140 @@
+"""A small bank built through the services, for the tests of the Django shell.
+
+Head office > branch > two outlets; an account manager with a book in each outlet, a second
+manager assisting on one customer, a team leader per outlet, a risk officer at the branch, a
+head-office user and an administrator.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+from rmdesk.credit.models import Instalment, Loan
+from rmdesk.customers.models import Customer, CustomerKind
+from rmdesk.customers.services import book_add_assisting, customer_create
+from rmdesk.domain.amortisation import RepaymentMethod, repayment_schedule
+from rmdesk.domain.identifiers import resident_id_check_character, unified_social_credit_code_check_character
+from rmdesk.org.models import OrgUnit, OrgUnitKind, Role, User
+from rmdesk.products.models import DailyBalance, Holding, Product, ProductFamily, Transaction
+from rmdesk.products.services import positions_refresh
+
+TEST_PASSWORD = "a-long-test-password-7"
+AS_OF = datetime.date(2026, 10, 31)
+
+
+def resident_id(first17: str) -> str:
+    return first17 + resident_id_check_character(first17)
+
+
+def credit_code(first17: str) -> str:
+    return first17 + unified_social_credit_code_check_character(first17)
+
+
+@dataclass
+class SmallBank:
+    head_office: OrgUnit
+    branch: OrgUnit
+    outlet_a: OrgUnit
+    outlet_b: OrgUnit
+    am_a: User
+    am_a2: User
+    am_b: User
+    leader_a: User
+    risk: User
+    head: User
+    admin: User
+    farmer: Customer
+    shop: Customer
+    factory: Customer
+    teacher: Customer
+    loan: Loan
+
+
+def _unit(code: str, name: str, kind: str, parent: OrgUnit | None) -> OrgUnit:
+    return OrgUnit.objects.create(code=code, name=name, kind=kind, parent=parent, path=OrgUnit.path_for(code, parent))
+
+
+def _user(username: str, name: str, role: str, unit: OrgUnit) -> User:
+    return User.objects.create_user(
+        username=username, password=TEST_PASSWORD, display_name=name, role=role, org_unit=unit
+    )
+
+
+def _holding(customer: Customer, product: Product, number: str, balance: str, opened: datetime.date) -> Holding:
+    holding = Holding.objects.create(
+        customer=customer, product=product, account_number=number, opened_on=opened, balance=Decimal(balance), balance_as_of=AS_OF
+    )
+    DailyBalance.objects.create(holding=holding, on=opened, balance=Decimal(balance))
+    return holding
+
+
+@pytest.fixture
+def bank(db) -> SmallBank:
+    head_office = _unit("HO", "总行", OrgUnitKind.HEAD_OFFICE, None)
+    branch = _unit("BR01", "城关支行", OrgUnitKind.BRANCH, head_office)
+    outlet_a = _unit("OT01", "青石镇分理处", OrgUnitKind.OUTLET, branch)
+    outlet_b = _unit("OT02", "柳河乡分理处", OrgUnitKind.OUTLET, branch)
+    am_a = _user("am_a", "王晓东", Role.ACCOUNT_MANAGER, outlet_a)
+    am_a2 = _user("am_a2", "李娜", Role.ACCOUNT_MANAGER, outlet_a)
+    am_b = _user("am_b", "陈建国", Role.ACCOUNT_MANAGER, outlet_b)
+    leader_a = _user("leader_a", "赵敏", Role.TEAM_LEADER, outlet_a)
+    risk = _user("risk", "孙立", Role.RISK_OFFICER, branch)
+    head = _user("head", "周海", Role.HEAD_OFFICE, head_office)
+    admin = _user("admin", "吴强", Role.ADMINISTRATOR, head_office)
+
+    since = datetime.date(2020, 3, 1)
+    farmer = customer_create(
+        kind=CustomerKind.FARMER_HOUSEHOLD, name="张大山", id_number=resident_id("33018119750312421"),
+        phone="13857112345", address="青石镇上林村12号", township="青石镇", industry="A",
+        primary_manager=am_a, created_by=leader_a, customer_since=since,
+    )
+    shop = customer_create(
+        kind=CustomerKind.SOLE_PROPRIETOR, name="青石镇刘记五金店", id_number=credit_code("92330181MA2B3C4D5"),
+        phone="13900001111", industry="F", primary_manager=am_a, created_by=leader_a, customer_since=since,
+    )
+    factory = customer_create(
+        kind=CustomerKind.ENTERPRISE, name="柳河竹木制品有限公司", id_number=credit_code("91330181MA27XY0Q1"),
+        phone="0571-63001234", industry="C", primary_manager=am_b, created_by=am_b, customer_since=since,
+    )
+    teacher = customer_create(
+        kind=CustomerKind.INDIVIDUAL, name="刘芳", id_number=resident_id("33018119880705302"),
+        phone="13600002222", primary_manager=am_b, created_by=am_b, customer_since=since,
+    )
+    book_add_assisting(customer=factory, manager=am_a2, assigned_by=leader_a, on=since)
+
+    deposit = Product.objects.create(code="DEP-CUR", family=ProductFamily.DEPOSIT, name_zh="活期存款", name_en="Current deposit")
+    loan_product = Product.objects.create(code="LN-FARM", family=ProductFamily.LOAN, name_zh="农户经营贷款", name_en="Farm business loan")
+    _holding(farmer, deposit, "6230580000000001", "82000.50", since)
+    _holding(shop, deposit, "6230580000000002", "15000.00", since)
+    _holding(factory, deposit, "33018101000001", "1250000.00", since)
+    _holding(teacher, deposit, "6230580000000003", "7300.25", since)
+    farm_loan = _holding(farmer, loan_product, "LN2026000001", "200000.00", datetime.date(2026, 3, 10))
+    Transaction.objects.create(
+        holding=farm_loan.customer.holdings.get(product=deposit), customer=farmer, booked_on=datetime.date(2026, 10, 20),
+        amount=Decimal("36500.00"), direction="C", counterparty_name="县粮食收储公司", channel="interbank", purpose="farm_sales",
+    )
+    loan = Loan.objects.create(
+        holding=farm_loan, customer=farmer, contract_number="HT2026000001", principal=Decimal("200000.00"),
+        annual_rate=Decimal("0.0520"), term_months=12, repayment_method=RepaymentMethod.EQUAL_INSTALMENT,
+        guarantee_kind="guarantee", purpose="购买化肥种子", disbursed_on=datetime.date(2026, 3, 10),
+        maturity_on=datetime.date(2027, 3, 10), outstanding_principal=Decimal("200000.00"), status_as_of=AS_OF,
+    )
+    schedule = repayment_schedule(
+        principal=loan.principal, annual_rate=loan.annual_rate, months=12,
+        method=RepaymentMethod.EQUAL_INSTALMENT, first_due_date=datetime.date(2026, 4, 10),
+    )
+    Instalment.objects.bulk_create(
+        Instalment(loan=loan, number=i.number, due_on=i.due_date, principal_due=i.principal, interest_due=i.interest)
+        for i in schedule
+    )
+    positions_refresh(as_of=AS_OF)
+    for customer in (farmer, shop, factory, teacher):
+        customer.refresh_from_db()
+    return SmallBank(
+        head_office, branch, outlet_a, outlet_b, am_a, am_a2, am_b, leader_a, risk, head, admin,
+        farmer, shop, factory, teacher, loan,
+    )
