@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,10 +14,19 @@ from rmdesk.customers.models import BookAssignment, BookRole, Customer, Customer
 from rmdesk.org.models import Role, User
 
 
+class BookErrorCode(StrEnum):
+    """Why a change to the book was refused; tests and callers match on these, not on wording."""
+
+    CANNOT_HOLD_BOOK = "cannot_hold_book"
+    HANDOVER_DATE = "handover_date"
+    ALREADY_PRIMARY = "already_primary"
+
+
 def _check_can_hold_book(manager: User) -> None:
     if not manager.is_active or manager.role != Role.ACCOUNT_MANAGER or manager.org_unit_id is None:
         raise ValidationError(
-            _("%(manager)s cannot hold a book: only an active account manager in an org unit can.") % {"manager": manager}
+            _("%(manager)s cannot hold a book: only an active account manager in an org unit can.") % {"manager": manager},
+            code=BookErrorCode.CANNOT_HOLD_BOOK,
         )
 
 
@@ -88,7 +98,8 @@ def book_assign_primary(
         if on <= current.started_on:
             raise ValidationError(
                 _("The handover date %(on)s must be after the current assignment began on %(since)s.")
-                % {"on": on, "since": current.started_on}
+                % {"on": on, "since": current.started_on},
+                code=BookErrorCode.HANDOVER_DATE,
             )
         current.ended_on = on - datetime.timedelta(days=1)
         current.save(update_fields=["ended_on"])
@@ -111,7 +122,10 @@ def book_add_assisting(
     """Add `manager` as an assisting account manager of `customer` (协办客户经理)."""
     _check_can_hold_book(manager)
     if customer.primary_manager_id == manager.pk:
-        raise ValidationError(_("%(manager)s is already the primary account manager of this customer.") % {"manager": manager})
+        raise ValidationError(
+            _("%(manager)s is already the primary account manager of this customer.") % {"manager": manager},
+            code=BookErrorCode.ALREADY_PRIMARY,
+        )
     existing = BookAssignment.objects.current().filter(customer=customer, manager=manager, role=BookRole.ASSISTING).first()
     if existing is not None:
         return existing
