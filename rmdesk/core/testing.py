@@ -138,3 +138,60 @@ def bank(db) -> SmallBank:
         head_office, branch, outlet_a, outlet_b, am_a, am_a2, am_b, leader_a, risk, head, admin,
         farmer, shop, factory, teacher, loan,
     )
+
+
+MISSING_PK = 2_147_483_000
+
+
+def sweep_routes(client, *, caller: User, urlconf: str | None = None) -> list[str]:
+    """Ask every route of the application for what lies outside `caller`'s scope; list the leaks.
+
+    A route that takes an object is asked, by GET and by POST, for one outside the scope and for
+    one that does not exist: both must be the same 404, and neither may show a byte of any
+    customer outside the scope. A route that takes no object (lists, forms, searches) must not
+    show any of those customers either. A route with URL arguments that does not declare what
+    they are (rmdesk.core.routes.scoped_object) is itself a finding.
+    """
+    from django.urls import reverse
+
+    from rmdesk.core.routes import all_routes
+
+    outside = Customer.objects.exclude(pk__in=Customer.objects.restrict(caller).values("pk"))
+    secrets = [text for customer in outside for text in (customer.name, customer.id_number, customer.number) if text]
+    assert secrets, "the sweep needs customers outside the caller's scope"
+    client.force_login(caller)
+    # A route that crashes is a finding like any other, not the end of the sweep.
+    client.raise_request_exception = False
+    findings: list[str] = []
+
+    def leaked(route_name: str, method: str, content: bytes) -> None:
+        body = content.decode(errors="replace")
+        for secret in secrets:
+            if secret in body:
+                findings.append(f"{route_name} ({method}) shows {secret!r}, which is outside the scope")
+
+    for route in all_routes(urlconf):
+        if not route.kwargs:
+            url = reverse(route.name, urlconf=urlconf)
+            leaked(route.name, "GET", client.get(url).content)
+            continue
+        declared = route.scoped_object
+        if declared is None:
+            findings.append(f"{route.name} takes {', '.join(route.kwargs)} but declares no scoped object")
+            continue
+        model = declared.model
+        foreign = model.objects.exclude(pk__in=model.objects.restrict(caller).values("pk")).first()
+        if foreign is None:
+            findings.append(f"{route.name}: no {model.__name__} outside the caller's scope to ask for")
+            continue
+        foreign_url = reverse(route.name, kwargs={declared.kwarg: foreign.pk}, urlconf=urlconf)
+        missing_url = reverse(route.name, kwargs={declared.kwarg: MISSING_PK}, urlconf=urlconf)
+        for method in ("get", "post"):
+            answer = getattr(client, method)(foreign_url)
+            missing = getattr(client, method)(missing_url)
+            if answer.status_code != 404:
+                findings.append(f"{route.name} ({method.upper()}) answers {answer.status_code} for an object outside the scope")
+            elif answer.content != missing.content:
+                findings.append(f"{route.name} ({method.upper()}) answers differently for 'not yours' and 'not found'")
+            leaked(route.name, method.upper(), answer.content)
+    return findings

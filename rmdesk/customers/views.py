@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from rmdesk.core.routes import scoped_object
 from rmdesk.credit.selectors import loans_with_schedules
 from rmdesk.customers.filters import BookFilter
 from rmdesk.customers.forms import CustomerForm
@@ -60,6 +61,7 @@ def team(request: HttpRequest) -> HttpResponse:
     return render(request, "customers/team.html", {"books": books, "totals": book_totals(Customer.objects.restrict(request.user))})
 
 
+@scoped_object(Customer)
 @login_required
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about one customer the desk holds; 404 alike for missing and out of scope."""
