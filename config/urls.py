@@ -7,5 +7,6 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("rmdesk.core.urls")),
+    path("", include("rmdesk.org.urls")),
     path("", include("rmdesk.customers.urls")),
 ]

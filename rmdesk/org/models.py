@@ -70,6 +70,11 @@ class Role(models.TextChoices):
         """Roles that see every customer of their org unit and the units below it."""
         return frozenset({cls.TEAM_LEADER, cls.CREDIT_APPROVER, cls.RISK_OFFICER, cls.HEAD_OFFICE})
 
+    @classmethod
+    def second_factor_required(cls) -> frozenset[str]:
+        """Roles that must sign in with a one-time code as well: those who approve or administer."""
+        return frozenset({cls.CREDIT_APPROVER, cls.ADMINISTRATOR})
+
 
 class User(AbstractUser):
     """A person who signs in to rmdesk, with one role in one org unit.
@@ -95,6 +100,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Whether this person must confirm a one-time code (TOTP) after the password."""
+        return self.role in Role.second_factor_required()
 
     @property
     def sees_unit(self) -> bool:
