@@ -9,6 +9,8 @@ from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from auditlog.models import LogEntry
+
 from rmdesk.customers.models import BookAssignment, Customer, Relationship
 from rmdesk.org.models import OrgUnit, Role, User
 
@@ -95,3 +97,21 @@ def customer_for_page(*, user: User, pk: int) -> Customer:
         Prefetch("assignments", queryset=BookAssignment.objects.select_related("manager", "assigned_by")),
     )
     return get_object_or_404(customers, pk=pk)
+
+
+#: What a customer page shows of class C3 personal information (JR/T 0171-2020), masked by default.
+C3_FIELDS = ("id_number", "phone", "address", "people.id_number", "people.phone", "holdings.account_number")
+
+AUDIT_TRAIL_LENGTH = 100
+
+
+def customer_audit_trail(*, customer: Customer, limit: int = AUDIT_TRAIL_LENGTH) -> list[LogEntry]:
+    """The latest audit entries about `customer` and its records: changes, and who saw what in full.
+
+    Only call it for a customer already found within the reader's scope.
+    """
+    return list(
+        LogEntry.objects.filter(additional_data__customer_id=customer.pk)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")[:limit]
+    )

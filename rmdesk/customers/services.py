@@ -103,15 +103,16 @@ def book_assign_primary(
             )
         current.ended_on = on - datetime.timedelta(days=1)
         current.save(update_fields=["ended_on"])
-    BookAssignment.objects.filter(customer=customer, manager=manager, role=BookRole.ASSISTING, ended_on__isnull=True).update(
-        ended_on=on
-    )
+    # Saved one by one rather than with update(), so that the audit trail records each change.
+    for assisting in BookAssignment.objects.current().filter(customer=customer, manager=manager, role=BookRole.ASSISTING):
+        assisting.ended_on = on
+        assisting.save(update_fields=["ended_on"])
     assignment = BookAssignment.objects.create(
         customer=customer, manager=manager, role=BookRole.PRIMARY, started_on=on, assigned_by=assigned_by, reason=reason
     )
-    Customer.objects.filter(pk=customer.pk).update(primary_manager=manager, org_unit_id=manager.org_unit_id)
     customer.primary_manager = manager
     customer.org_unit_id = manager.org_unit_id
+    customer.save(update_fields=["primary_manager", "org_unit"])
     return assignment
 
 

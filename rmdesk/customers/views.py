@@ -9,13 +9,15 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from rmdesk.core.audit import personal_data_viewed
 from rmdesk.core.routes import scoped_object
 from rmdesk.credit.selectors import loans_with_schedules
 from rmdesk.customers.filters import BookFilter
 from rmdesk.customers.forms import CustomerForm
 from rmdesk.customers.models import Customer
-from rmdesk.customers.selectors import book_totals, customer_for_page, team_books
+from rmdesk.customers.selectors import C3_FIELDS, book_totals, customer_audit_trail, customer_for_page, team_books
 from rmdesk.customers.services import customer_create
 from rmdesk.desk.models import Document, Interaction
 from rmdesk.org.models import Role
@@ -61,11 +63,7 @@ def team(request: HttpRequest) -> HttpResponse:
     return render(request, "customers/team.html", {"books": books, "totals": book_totals(Customer.objects.restrict(request.user))})
 
 
-@scoped_object(Customer)
-@login_required
-def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Everything about one customer the desk holds; 404 alike for missing and out of scope."""
-    customer = customer_for_page(user=request.user, pk=pk)
+def _customer_page(request: HttpRequest, customer: Customer, *, status: int = 200, **extra) -> HttpResponse:
     context = {
         "customer": customer,
         "holdings": holdings_of(user=request.user, customer=customer),
@@ -73,8 +71,35 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "transactions": recent_transactions_of(user=request.user, customer=customer),
         "interactions": Interaction.objects.restrict(request.user).filter(customer=customer).select_related("manager")[:20],
         "documents": Document.objects.restrict(request.user).filter(customer=customer),
+        "audit_entries": customer_audit_trail(customer=customer) if request.user.reads_audit else None,
+        **extra,
     }
-    return render(request, "customers/customer_detail.html", context)
+    return render(request, "customers/customer_detail.html", context, status=status)
+
+
+@scoped_object(Customer)
+@login_required
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything about one customer the desk holds; 404 alike for missing and out of scope.
+
+    Personal data of class C3 is masked here; seeing it in full is customer_personal_data.
+    """
+    return _customer_page(request, customer_for_page(user=request.user, pk=pk))
+
+
+@scoped_object(Customer)
+@require_POST
+@login_required
+def customer_personal_data(request: HttpRequest, pk: int) -> HttpResponse:
+    """The customer page with personal data in full, for a stated reason that is recorded."""
+    customer = customer_for_page(user=request.user, pk=pk)
+    if not request.user.may_unmask:
+        raise PermissionDenied
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        return _customer_page(request, customer, status=400, unmask_error=_("Say why you need to see the personal data in full."))
+    personal_data_viewed(customer=customer, fields=list(C3_FIELDS), reason=reason)
+    return _customer_page(request, customer, personal_data_unmasked=True)
 
 
 @login_required

@@ -62,13 +62,24 @@ class Role(models.TextChoices):
     TEAM_LEADER = "team_leader", _("Team leader")
     CREDIT_APPROVER = "credit_approver", _("Credit approver")
     RISK_OFFICER = "risk_officer", _("Risk officer")
+    COMPLIANCE_OFFICER = "compliance_officer", _("Compliance officer")
     HEAD_OFFICE = "head_office", _("Head office")
     ADMINISTRATOR = "administrator", _("Administrator")
 
     @classmethod
     def unit_wide(cls) -> frozenset[str]:
         """Roles that see every customer of their org unit and the units below it."""
-        return frozenset({cls.TEAM_LEADER, cls.CREDIT_APPROVER, cls.RISK_OFFICER, cls.HEAD_OFFICE})
+        return frozenset({cls.TEAM_LEADER, cls.CREDIT_APPROVER, cls.RISK_OFFICER, cls.COMPLIANCE_OFFICER, cls.HEAD_OFFICE})
+
+    @classmethod
+    def may_unmask(cls) -> frozenset[str]:
+        """Roles whose work needs personal data in full now and then; each time is recorded."""
+        return frozenset({cls.ACCOUNT_MANAGER, cls.TEAM_LEADER, cls.CREDIT_APPROVER, cls.RISK_OFFICER, cls.COMPLIANCE_OFFICER})
+
+    @classmethod
+    def reads_audit(cls) -> frozenset[str]:
+        """Roles that read the audit trail: of the customers in their scope, or of the whole bank."""
+        return frozenset({cls.RISK_OFFICER, cls.COMPLIANCE_OFFICER})
 
     @classmethod
     def second_factor_required(cls) -> frozenset[str]:
@@ -105,6 +116,16 @@ class User(AbstractUser):
     def needs_second_factor(self) -> bool:
         """Whether this person must confirm a one-time code (TOTP) after the password."""
         return self.role in Role.second_factor_required()
+
+    @property
+    def may_unmask(self) -> bool:
+        """Whether this person may ask to see personal data in full (a recorded action)."""
+        return self.role in Role.may_unmask()
+
+    @property
+    def reads_audit(self) -> bool:
+        """Whether this person may read the audit trail of the customers in their scope."""
+        return self.role in Role.reads_audit()
 
     @property
     def sees_unit(self) -> bool:
