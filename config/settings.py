@@ -39,6 +39,7 @@ DEBUG = _env_bool("RMDESK_DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("RMDESK_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
 
 INSTALLED_APPS = [
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -3,7 +3,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from rmdesk.org.admin import desk_admin
+
 urlpatterns = [
+    path("administration/", desk_admin.urls),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("rmdesk.core.urls")),

@@ -42,6 +42,7 @@ class Route:
     pattern: str
     view: Callable
     kwargs: tuple[str, ...]
+    namespace: str = ""
 
     @property
     def scoped_object(self) -> ScopedObject | None:
@@ -52,14 +53,16 @@ def all_routes(urlconf: str | None = None) -> list[Route]:
     """Every URL pattern reachable from `urlconf` (the project's by default)."""
     routes: list[Route] = []
 
-    def walk(patterns, prefix: str, converters: tuple[str, ...]) -> None:
+    def walk(patterns, prefix: str, converters: tuple[str, ...], namespace: str) -> None:
         for entry in patterns:
             pattern = prefix + str(entry.pattern)
             names = converters + tuple(entry.pattern.converters) if hasattr(entry.pattern, "converters") else converters
             if isinstance(entry, URLResolver):
-                walk(entry.url_patterns, pattern, names)
+                inner = ":".join(part for part in (namespace, entry.namespace) if part)
+                walk(entry.url_patterns, pattern, names, inner)
             elif isinstance(entry, URLPattern):
-                routes.append(Route(entry.name or pattern, pattern, entry.callback, names))
+                name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or pattern)
+                routes.append(Route(name, pattern, entry.callback, names, namespace))
 
-    walk(get_resolver(urlconf).url_patterns, "", ())
+    walk(get_resolver(urlconf).url_patterns, "", (), "")
     return routes

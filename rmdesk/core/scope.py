@@ -29,11 +29,19 @@ class RestrictedQuerySet(models.QuerySet):
     """A queryset that can be narrowed to what one user may see."""
 
     def restrict(self, user: User, action: str = "view") -> RestrictedQuerySet:
-        """Rows of this model within `user`'s scope for `action` ("view" or "change")."""
+        """Rows of this model within `user`'s scope for `action` ("view" or "change").
+
+        A model reaches its customer by `scope_customer`; a record about several customers (a
+        handover) states its own condition in `scope_condition(user)` instead.
+        """
+        own_condition = getattr(self.model, "scope_condition", None)
         path = getattr(self.model, "scope_customer", None)
-        if path is None:
+        if own_condition is not None:
+            condition = own_condition(user)
+        elif path is None:
             raise TypeError(f"{self.model.__name__} declares no scope_customer path")
-        condition = customer_scope_condition(user, prefix=f"{path}__" if path else "")
+        else:
+            condition = customer_scope_condition(user, prefix=f"{path}__" if path else "")
         if condition is None:
             return self.none()
         return self.filter(condition)
@@ -47,7 +55,7 @@ def customer_scope_condition(user: User, *, prefix: str = "") -> Q | None:
     database can use the index on the customer's managing unit.
     """
     from rmdesk.customers.models import BookAssignment
-    from rmdesk.org.models import OrgUnit, Role
+    from rmdesk.org.models import Role
 
     if not user.is_authenticated or not user.is_active or user.org_unit_id is None:
         return None
@@ -56,8 +64,15 @@ def customer_scope_condition(user: User, *, prefix: str = "") -> Q | None:
         book = BookAssignment.objects.current().filter(manager=user).values("customer_id")
         return Q(**{f"{prefix}pk__in": book})
     if user.role in Role.unit_wide():
-        unit = user.org_unit
-        if unit.parent_id is None:
-            return Q()
-        return Q(**{f"{prefix}org_unit_id__in": OrgUnit.objects.subtree_ids(unit)})
+        return unit_scope_condition(user, field=f"{prefix}org_unit_id")
     return None
+
+
+def unit_scope_condition(user: User, *, field: str) -> Q:
+    """Records whose org unit (`field`) lies in `user`'s unit or below; the root sees all."""
+    from rmdesk.org.models import OrgUnit
+
+    unit = user.org_unit
+    if unit.parent_id is None:
+        return Q()
+    return Q(**{f"{field}__in": OrgUnit.objects.subtree_ids(unit)})

@@ -38,3 +38,20 @@ class CustomerForm(forms.Form):
                 self.add_error(field if field in self.fields else None, errors)
         else:
             self.add_error(None, error)
+
+
+class HandoverForm(forms.Form):
+    """A leader hands one account manager's whole book to another in their unit."""
+
+    from_manager = forms.ModelChoiceField(label=_("From account manager"), queryset=None)
+    to_manager = forms.ModelChoiceField(label=_("To account manager"), queryset=None)
+    effective_on = forms.DateField(label=_("Effective on"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def __init__(self, *args, managers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_manager"].queryset = managers
+        self.fields["to_manager"].queryset = managers
+
+    def add_validation_error(self, error: ValidationError) -> None:
+        self.add_error(None, error)

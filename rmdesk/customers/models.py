@@ -123,8 +123,8 @@ class Customer(models.Model):
         verbose_name_plural = _("customers")
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=list(CustomerKind.organisations()), id_kind=IdentifierKind.UNIFIED_SOCIAL_CREDIT_CODE)
-                | (~Q(kind__in=list(CustomerKind.organisations())) & Q(id_kind=IdentifierKind.RESIDENT_ID)),
+                condition=Q(kind__in=sorted(CustomerKind.organisations()), id_kind=IdentifierKind.UNIFIED_SOCIAL_CREDIT_CODE)
+                | (~Q(kind__in=sorted(CustomerKind.organisations())) & Q(id_kind=IdentifierKind.RESIDENT_ID)),
                 name="customer_identifier_kind_fits_customer_kind",
             )
         ]
@@ -321,3 +321,47 @@ class FinancialStatementLine(models.Model):
         verbose_name = _("statement line")
         verbose_name_plural = _("statement lines")
         constraints = [models.UniqueConstraint(fields=["statement", "code"], name="one_amount_per_statement_line")]
+
+
+class Handover(models.Model):
+    """A book handed from one account manager to another (移交), with the customers it moved.
+
+    The assignments themselves carry the history; this record says who decided it, when and why,
+    and is what the new manager's handover pack is built from.
+    """
+
+    from_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("from"), on_delete=models.PROTECT, related_name="handovers_given"
+    )
+    to_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("to"), on_delete=models.PROTECT, related_name="handovers_received"
+    )
+    org_unit = models.ForeignKey("org.OrgUnit", verbose_name=_("org unit"), on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
+    )
+    effective_on = models.DateField(_("effective on"))
+    reason = models.CharField(_("reason"), max_length=200)
+    customers = models.ManyToManyField(Customer, verbose_name=_("customers"), related_name="handovers")
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        ordering = ["-effective_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_manager} → {self.to_manager} ({self.effective_on})"
+
+    @staticmethod
+    def scope_condition(user) -> Q | None:
+        """The two managers see their handovers; leaders see those of their unit and below."""
+        from rmdesk.core.scope import unit_scope_condition
+
+        if not user.is_authenticated or not user.is_active or user.org_unit_id is None:
+            return None
+        if user.sees_unit:
+            return unit_scope_condition(user, field="org_unit_id")
+        return Q(from_manager=user) | Q(to_manager=user)

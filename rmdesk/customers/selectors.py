@@ -115,3 +115,46 @@ def customer_audit_trail(*, customer: Customer, limit: int = AUDIT_TRAIL_LENGTH)
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-pk")[:limit]
     )
+
+
+HANDOVER_LOOKBACK_DAYS = 90
+DOCUMENTS_DUE_WITHIN_DAYS = 60
+
+
+@dataclass(frozen=True)
+class HandoverPackLine:
+    """What the new manager must know about one customer of a handover."""
+
+    customer: Customer
+    loans: list
+    documents_due: list
+    recent_contacts: list
+
+
+def handover_pack(*, user: User, handover) -> list[HandoverPackLine]:
+    """The handover pack: per customer, loans and arrears, documents expiring, recent promises.
+
+    Open applications, inspections due and alerts join the pack when the credit and risk areas
+    exist. Read in a fixed number of queries, whatever the size of the book.
+    """
+    import datetime
+
+    from rmdesk.credit.models import Loan
+    from rmdesk.desk.models import Document, Interaction
+
+    since = handover.effective_on - datetime.timedelta(days=HANDOVER_LOOKBACK_DAYS)
+    due_by = handover.effective_on + datetime.timedelta(days=DOCUMENTS_DUE_WITHIN_DAYS)
+    customers = (
+        handover.customers.restrict(user)
+        .order_by("name")
+        .prefetch_related(
+            Prefetch("loans", queryset=Loan.objects.filter(outstanding_principal__gt=0).order_by("-days_past_due"), to_attr="open_loans"),
+            Prefetch("documents", queryset=Document.objects.filter(expires_on__lte=due_by).order_by("expires_on"), to_attr="due_documents"),
+            Prefetch(
+                "interactions",
+                queryset=Interaction.objects.filter(occurred_at__date__gte=since).select_related("manager").order_by("-occurred_at"),
+                to_attr="recent",
+            ),
+        )
+    )
+    return [HandoverPackLine(c, c.open_loans, c.due_documents, c.recent) for c in customers]

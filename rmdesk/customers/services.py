@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rmdesk.customers.models import BookAssignment, BookRole, Customer, CustomerKind, IdentifierKind
+from rmdesk.customers.models import BookAssignment, BookRole, Customer, CustomerKind, Handover, IdentifierKind
 from rmdesk.org.models import Role, User
 
 
@@ -138,3 +138,63 @@ def book_add_assisting(
         assigned_by=assigned_by,
         reason=reason,
     )
+
+
+class HandoverErrorCode(StrEnum):
+    """Why a handover was refused."""
+
+    NOT_A_LEADER = "not_a_leader"
+    OUTSIDE_UNIT = "outside_unit"
+    SAME_MANAGER = "same_manager"
+    NOTHING_TO_HAND_OVER = "nothing_to_hand_over"
+
+
+@transaction.atomic
+def book_handover(
+    *, from_manager: User, to_manager: User, decided_by: User, reason: str, on: datetime.date | None = None
+) -> Handover:
+    """Hand `from_manager`'s whole book to `to_manager` (移交), keeping every customer's history.
+
+    Rules: a team leader (or anyone who sees a unit) decides it for managers in their unit and
+    below; every customer where `from_manager` is primary gets `to_manager` as primary from `on`;
+    where `from_manager` assists, `to_manager` assists instead (unless already primary). Nothing
+    is orphaned, and `from_manager` can then be deactivated.
+    """
+    from rmdesk.org.models import OrgUnit
+
+    on = on or timezone.localdate()
+    if not decided_by.sees_unit:
+        raise ValidationError(_("Only a team leader can hand a book over."), code=HandoverErrorCode.NOT_A_LEADER)
+    unit_ids = set(OrgUnit.objects.subtree_ids(decided_by.org_unit))
+    if from_manager.org_unit_id not in unit_ids or to_manager.org_unit_id not in unit_ids:
+        raise ValidationError(
+            _("Both account managers must work in %(unit)s or below.") % {"unit": decided_by.org_unit},
+            code=HandoverErrorCode.OUTSIDE_UNIT,
+        )
+    if from_manager.pk == to_manager.pk:
+        raise ValidationError(_("A book cannot be handed to the manager who holds it."), code=HandoverErrorCode.SAME_MANAGER)
+    _check_can_hold_book(to_manager)
+    current = list(BookAssignment.objects.current().filter(manager=from_manager).select_related("customer"))
+    if not current:
+        raise ValidationError(
+            _("%(manager)s holds no customer to hand over.") % {"manager": from_manager},
+            code=HandoverErrorCode.NOTHING_TO_HAND_OVER,
+        )
+    handover = Handover.objects.create(
+        from_manager=from_manager,
+        to_manager=to_manager,
+        org_unit=to_manager.org_unit,
+        decided_by=decided_by,
+        effective_on=on,
+        reason=reason,
+    )
+    for assignment in current:
+        if assignment.role == BookRole.PRIMARY:
+            book_assign_primary(customer=assignment.customer, manager=to_manager, assigned_by=decided_by, on=on, reason=reason)
+        else:
+            assignment.ended_on = on
+            assignment.save(update_fields=["ended_on"])
+            if assignment.customer.primary_manager_id != to_manager.pk:
+                book_add_assisting(customer=assignment.customer, manager=to_manager, assigned_by=decided_by, on=on, reason=reason)
+    handover.customers.set([assignment.customer for assignment in current])
+    return handover

@@ -7,7 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,10 +16,18 @@ from rmdesk.core.audit import personal_data_viewed
 from rmdesk.core.routes import scoped_object
 from rmdesk.credit.selectors import loans_with_schedules
 from rmdesk.customers.filters import BookFilter
-from rmdesk.customers.forms import CustomerForm
-from rmdesk.customers.models import Customer
-from rmdesk.customers.selectors import C3_FIELDS, book_totals, customer_audit_trail, customer_for_page, team_books
-from rmdesk.customers.services import customer_create
+from rmdesk.customers.forms import CustomerForm, HandoverForm
+from rmdesk.customers.models import Customer, Handover
+from rmdesk.customers.selectors import (
+    C3_FIELDS,
+    book_totals,
+    customer_audit_trail,
+    customer_for_page,
+    handover_pack,
+    managers_in_scope,
+    team_books,
+)
+from rmdesk.customers.services import book_handover, customer_create
 from rmdesk.desk.models import Document, Interaction
 from rmdesk.org.models import Role
 from rmdesk.products.selectors import holdings_of, recent_transactions_of
@@ -117,3 +126,38 @@ def customer_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("%(name)s is now in your book.") % {"name": customer.name})
             return redirect("customer_detail", pk=customer.pk)
     return render(request, "customers/customer_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def handover_new(request: HttpRequest) -> HttpResponse:
+    """A team leader hands an account manager's book to another and gets the handover pack."""
+    if not request.user.sees_unit:
+        raise PermissionDenied
+    form = HandoverForm(
+        request.POST or None, managers=managers_in_scope(request.user), initial={"effective_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            handover = book_handover(
+                from_manager=form.cleaned_data["from_manager"],
+                to_manager=form.cleaned_data["to_manager"],
+                decided_by=request.user,
+                reason=form.cleaned_data["reason"],
+                on=form.cleaned_data["effective_on"],
+            )
+        except ValidationError as error:
+            form.add_validation_error(error)
+        else:
+            messages.success(request, _("The book is handed over. Here is the handover pack."))
+            return redirect("handover_detail", pk=handover.pk)
+    return render(request, "customers/handover_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@scoped_object(Handover)
+@login_required
+def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The handover pack: what the new manager must know about each customer handed over."""
+    handover = get_object_or_404(
+        Handover.objects.restrict(request.user).select_related("from_manager", "to_manager", "decided_by"), pk=pk
+    )
+    return render(request, "customers/handover_detail.html", {"handover": handover, "pack": handover_pack(user=request.user, handover=handover)})

@@ -1,8 +1,12 @@
-"""Writes to the organisation: people and their preferences."""
+"""Writes to the organisation: people, their preferences and second factor, org units."""
 
+from enum import StrEnum
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from rmdesk.org.models import User
+from rmdesk.org.models import OrgUnit, User
 
 
 @transaction.atomic
@@ -35,3 +39,43 @@ def second_factor_confirm(*, device, token: str) -> bool:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     return True
+
+
+class UserErrorCode(StrEnum):
+    """Why a change to a person's account was refused."""
+
+    BOOK_NOT_EMPTY = "book_not_empty"
+
+
+def user_check_can_deactivate(*, user: User) -> None:
+    """Refuse to deactivate a person who still holds customers: their book must be handed over first.
+
+    Otherwise customers would be left with a primary manager nobody can act as.
+    """
+    from rmdesk.customers.models import BookAssignment
+
+    held = BookAssignment.objects.current().filter(manager=user).count()
+    if held:
+        raise ValidationError(
+            _("%(user)s still holds %(count)s customers. Hand the book over before deactivating the account.")
+            % {"user": user, "count": held},
+            code=UserErrorCode.BOOK_NOT_EMPTY,
+        )
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    """Deactivate a person's account once their book is empty; the account and its history stay."""
+    user_check_can_deactivate(user=user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def org_unit_save(*, unit: OrgUnit) -> OrgUnit:
+    """Create or rename an org unit; its materialised path follows its code and parent."""
+    unit.path = OrgUnit.path_for(unit.code, unit.parent)
+    unit.full_clean()
+    unit.save()
+    return unit

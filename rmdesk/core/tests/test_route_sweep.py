@@ -20,3 +20,10 @@ def test_the_sweep_catches_a_route_that_bypasses_the_scope(client, bank, setting
     assert any(f.startswith("leaky_list (GET) shows") for f in findings), findings
     assert "undeclared takes pk but declares no scoped object" in findings
     assert not any(f.startswith(("book", "customer_detail")) for f in findings), findings
+
+
+def test_the_administration_site_holds_no_customer_data():
+    from rmdesk.org.admin import desk_admin
+
+    scoped = [model.__name__ for model in desk_admin._registry if hasattr(model, "scope_customer")]
+    assert scoped == []
