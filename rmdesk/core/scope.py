@@ -32,8 +32,11 @@ class RestrictedQuerySet(models.QuerySet):
         """Rows of this model within `user`'s scope for `action` ("view" or "change").
 
         A model reaches its customer by `scope_customer`; a record about several customers (a
-        handover) states its own condition in `scope_condition(user)` instead.
+        handover) states its own condition in `scope_condition(user)` instead. Changing needs a
+        role that changes customer records (account managers and team leaders); the others read.
         """
+        if action == "change" and not user.changes_customers:
+            return self.none()
         own_condition = getattr(self.model, "scope_condition", None)
         path = getattr(self.model, "scope_customer", None)
         if own_condition is not None:

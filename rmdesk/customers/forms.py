@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.db import models
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from rmdesk.customers.models import CustomerKind, Industry
+from rmdesk.customers.models import Customer, CustomerKind, Industry
 from rmdesk.customers.validators import validate_customer_identifier
 
 
@@ -55,3 +56,30 @@ class HandoverForm(forms.Form):
 
     def add_validation_error(self, error: ValidationError) -> None:
         self.add_error(None, error)
+
+
+class CustomerProfileForm(forms.ModelForm):
+    """The editable profile of a customer; each field carries the value it was loaded with.
+
+    `show_hidden_initial` renders the loaded values as hidden inputs, so that the save can tell
+    whether someone else changed the customer in between (customer_update).
+    """
+
+    class Meta:
+        model = Customer
+        fields = ["phone", "address", "township", "industry", "occupation", "established_on", "registered_capital"]
+        widgets = {"established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.show_hidden_initial = True
+
+    def as_loaded(self) -> dict:
+        """The values the person's page showed when it was loaded, as the model stores them."""
+        loaded = {}
+        for name, field in self.fields.items():
+            raw = field.hidden_widget().value_from_datadict(self.data, self.files, self.add_initial_prefix(name))
+            value = field.to_python(raw)
+            loaded[name] = "" if value is None and isinstance(Customer._meta.get_field(name), models.CharField) else value
+        return loaded

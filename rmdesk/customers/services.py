@@ -198,3 +198,35 @@ def book_handover(
                 book_add_assisting(customer=assignment.customer, manager=to_manager, assigned_by=decided_by, on=on, reason=reason)
     handover.customers.set([assignment.customer for assignment in current])
     return handover
+
+
+class ConcurrentChange(ValidationError):
+    """The record changed since the person loaded it; `changes` maps field -> (as loaded, as now)."""
+
+    def __init__(self, changes: dict[str, tuple]):
+        self.changes = changes
+        super().__init__(_("Someone changed this customer since you opened the page."), code="stale")
+
+
+@transaction.atomic
+def customer_update(*, customer_id: int, user: User, as_loaded: dict, changes: dict) -> Customer:
+    """Change a customer's profile, unless someone else changed it since `as_loaded` was read.
+
+    Optimistic concurrency: the values the person's form was rendered with travel with the
+    form; under a row lock they are compared with the values now stored, and any difference
+    refuses the save (ConcurrentChange, listing what changed) so that nothing is silently
+    overwritten. The person then sees the other change and may save again on top of it.
+    """
+    customer = Customer.objects.restrict(user, action="change").select_for_update().get(pk=customer_id)
+    moved = {
+        field: (loaded, getattr(customer, field))
+        for field, loaded in as_loaded.items()
+        if getattr(customer, field) != loaded
+    }
+    if moved:
+        raise ConcurrentChange(moved)
+    for field, value in changes.items():
+        setattr(customer, field, value)
+    customer.full_clean()
+    customer.save()
+    return customer

@@ -9,5 +9,6 @@ urlpatterns = [
     path("customers/<int:pk>/", views.customer_detail, name="customer_detail"),
     path("handovers/new/", views.handover_new, name="handover_new"),
     path("handovers/<int:pk>/", views.handover_detail, name="handover_detail"),
+    path("customers/<int:pk>/edit/", views.customer_edit, name="customer_edit"),
     path("customers/<int:pk>/personal-data/", views.customer_personal_data, name="customer_personal_data"),
 ]

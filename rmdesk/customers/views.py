@@ -16,7 +16,7 @@ from rmdesk.core.audit import personal_data_viewed
 from rmdesk.core.routes import scoped_object
 from rmdesk.credit.selectors import loans_with_schedules
 from rmdesk.customers.filters import BookFilter
-from rmdesk.customers.forms import CustomerForm, HandoverForm
+from rmdesk.customers.forms import CustomerForm, CustomerProfileForm, HandoverForm
 from rmdesk.customers.models import Customer, Handover
 from rmdesk.customers.selectors import (
     C3_FIELDS,
@@ -27,7 +27,7 @@ from rmdesk.customers.selectors import (
     managers_in_scope,
     team_books,
 )
-from rmdesk.customers.services import book_handover, customer_create
+from rmdesk.customers.services import ConcurrentChange, book_handover, customer_create, customer_update
 from rmdesk.desk.models import Document, Interaction
 from rmdesk.org.models import Role
 from rmdesk.products.selectors import holdings_of, recent_transactions_of
@@ -161,3 +161,51 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Handover.objects.restrict(request.user).select_related("from_manager", "to_manager", "decided_by"), pk=pk
     )
     return render(request, "customers/handover_detail.html", {"handover": handover, "pack": handover_pack(user=request.user, handover=handover)})
+
+
+@scoped_object(Customer)
+@login_required
+def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a customer's profile; a save on top of someone else's change is refused and shown."""
+    customer = get_object_or_404(Customer.objects.restrict(request.user), pk=pk)
+    if not request.user.changes_customers:
+        raise PermissionDenied
+    form = CustomerProfileForm(request.POST or None, instance=customer)
+    if request.method == "GET":
+        # The form shows the phone and address in full: that is a recorded view of C3 data.
+        personal_data_viewed(customer=customer, fields=["phone", "address"], reason=_("Editing the profile"))
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        as_loaded = form.as_loaded()
+        changes = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            customer_update(customer_id=customer.pk, user=request.user, as_loaded=as_loaded, changes=changes)
+        except ConcurrentChange as error:
+            conflict = [
+                (Customer._meta.get_field(field).verbose_name, loaded, now) for field, (loaded, now) in error.changes.items()
+            ]
+            mine = {name: value for name, value in changes.items() if value != as_loaded[name]}
+            form = _form_on_top_of(Customer.objects.get(pk=customer.pk), mine)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The changes to %(name)s are saved.") % {"name": customer.name})
+            return redirect("customer_detail", pk=customer.pk)
+    status = 409 if conflict else (400 if form.errors else 200)
+    return render(request, "customers/customer_edit.html", {"customer": customer, "form": form, "conflict": conflict}, status=status)
+
+
+def _form_on_top_of(current: Customer, mine: dict) -> CustomerProfileForm:
+    """The edit form after a refused save: the values now stored, with this person's own edits.
+
+    Fields the person did not touch show the other change; fields they did keep their entry; the
+    hidden 'as loaded' values are those now stored, so saving again applies only their edits.
+    """
+    blank = CustomerProfileForm(instance=current)
+    data = {}
+    for name, field in blank.fields.items():
+        stored = field.prepare_value(getattr(current, name))
+        entered = field.prepare_value(mine.get(name, getattr(current, name)))
+        data[name] = "" if entered is None else entered
+        data[blank.add_initial_prefix(name)] = "" if stored is None else stored
+    return CustomerProfileForm(data, instance=current)

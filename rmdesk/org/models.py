@@ -72,6 +72,11 @@ class Role(models.TextChoices):
         return frozenset({cls.TEAM_LEADER, cls.CREDIT_APPROVER, cls.RISK_OFFICER, cls.COMPLIANCE_OFFICER, cls.HEAD_OFFICE})
 
     @classmethod
+    def changes_customers(cls) -> frozenset[str]:
+        """Roles that change customer records in their scope; the others only read them."""
+        return frozenset({cls.ACCOUNT_MANAGER, cls.TEAM_LEADER})
+
+    @classmethod
     def may_unmask(cls) -> frozenset[str]:
         """Roles whose work needs personal data in full now and then; each time is recorded."""
         return frozenset({cls.ACCOUNT_MANAGER, cls.TEAM_LEADER, cls.CREDIT_APPROVER, cls.RISK_OFFICER, cls.COMPLIANCE_OFFICER})
@@ -116,6 +121,11 @@ class User(AbstractUser):
     def needs_second_factor(self) -> bool:
         """Whether this person must confirm a one-time code (TOTP) after the password."""
         return self.role in Role.second_factor_required()
+
+    @property
+    def changes_customers(self) -> bool:
+        """Whether this person may change the customer records in their scope."""
+        return self.role in Role.changes_customers()
 
     @property
     def may_unmask(self) -> bool:
