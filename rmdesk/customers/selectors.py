@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from auditlog.models import LogEntry
 
 from rmdesk.customers.models import BookAssignment, Customer, Relationship
+from rmdesk.domain.money import round_yuan
 from rmdesk.org.models import OrgUnit, Role, User
 
 
@@ -31,7 +32,12 @@ def book_totals(customers: QuerySet[Customer]) -> BookTotals:
         deposits=Coalesce(Sum("deposit_balance"), Decimal(0)),
         loans=Coalesce(Sum("loan_balance"), Decimal(0)),
     )
-    return BookTotals(**row)
+    return _totals(row)
+
+
+def _totals(row: dict) -> BookTotals:
+    # SQLite sums decimals in binary floating point; rounding to the fen gives back exact yuan.
+    return BookTotals(row["customers"], round_yuan(Decimal(row["deposits"])), round_yuan(Decimal(row["loans"])))
 
 
 def managers_in_scope(user: User) -> QuerySet[User]:
@@ -76,9 +82,7 @@ def team_books(*, user: User) -> list[ManagerBook]:
     books = []
     for manager in managers_in_scope(user).select_related("org_unit").order_by("org_unit__path", "display_name"):
         row = rows.get(manager.pk, empty)
-        books.append(
-            ManagerBook(manager=manager, totals=BookTotals(row["customers"], row["deposits"], row["loans"]))
-        )
+        books.append(ManagerBook(manager=manager, totals=_totals(row)))
     return books
 
 
@@ -100,7 +104,7 @@ def customer_for_page(*, user: User, pk: int) -> Customer:
 
 
 #: What a customer page shows of class C3 personal information (JR/T 0171-2020), masked by default.
-C3_FIELDS = ("id_number", "phone", "address", "people.id_number", "people.phone", "holdings.account_number")
+C3_FIELDS = ("id_number", "phone", "address", "people.id_number", "people.phone", "holdings.account_number", "documents.reference")
 
 AUDIT_TRAIL_LENGTH = 100
 
