@@ -118,15 +118,15 @@ def main() -> None:
 
         django.setup()
         from rmdesk.customers.models import Customer
-        from rmdesk.org.models import OrgUnit, Role, User
+        from rmdesk.org.models import OrgUnit, RoleCode, User
         from rmdesk.synthetic.services import DEMO_PASSWORD
 
         if not Customer.objects.exists():
             rmdesk(env, "seed", "--scale", "county", "--seed", str(args.seed))
         users = {
-            "account manager": list(User.objects.filter(role=Role.ACCOUNT_MANAGER).order_by("pk").values_list("username", flat=True)[:5]),
-            "team leader": list(User.objects.filter(role=Role.TEAM_LEADER).order_by("pk").values_list("username", flat=True)[:2]),
-            "head office": list(User.objects.filter(role=Role.HEAD_OFFICE).values_list("username", flat=True)[:1]),
+            "account manager": list(User.objects.filter(role=RoleCode.ACCOUNT_MANAGER).order_by("pk").values_list("username", flat=True)[:5]),
+            "team leader": list(User.objects.filter(role=RoleCode.TEAM_LEADER).order_by("pk").values_list("username", flat=True)[:2]),
+            "head office": list(User.objects.filter(role=RoleCode.HEAD_OFFICE).values_list("username", flat=True)[:1]),
         }
         outlets = [str(pk) for pk in OrgUnit.objects.filter(kind="outlet").values_list("pk", flat=True)]
         names = [name[:2] for name in Customer.objects.order_by("?").values_list("name", flat=True)[:200]]

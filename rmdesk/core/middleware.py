@@ -30,7 +30,7 @@ class UserLanguageMiddleware:
 class SecondFactorMiddleware:
     """Hold approvers and administrators at the one-time-code step until they pass it.
 
-    After the password, a person whose role needs a second factor (Role.second_factor_required)
+    After the password, a person whose role needs a second factor (Role.requires_second_factor)
     reaches nothing but enrolment, verification, sign-out and the language switch until
     django-otp marks the session verified. Runs after django-otp's OTPMiddleware.
     """

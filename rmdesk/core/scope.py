@@ -6,10 +6,14 @@ the path from itself to the customer it belongs to. Every view, export, API rout
 `Model.objects.restrict(user)` and gets only what the user's role and place in the organisation
 allow (DESIGN.md section 1):
 
-- account manager: customers in their book (primary or current assisting manager);
-- team leader, credit approver, risk officer, head office: customers managed in their org unit
-  and every unit below it (head office sits at the root, so it sees the whole bank);
-- administrator, or a user without a role or org unit: no customer data.
+- a role whose scope is "book" (account managers): customers in their book (primary or current
+  assisting manager);
+- a role whose scope is "unit" (team leaders, credit approvers, risk and compliance officers,
+  head office): customers managed in their org unit and every unit below it (head office sits at
+  the root, so it sees the whole bank);
+- a role whose scope is "none" (administrators), or a user without a role or org unit: nothing.
+
+The roles and their scopes are data (rmdesk.org.models.Role), configured by the bank.
 
 A lookup outside the scope finds nothing, so "not yours" and "not found" give the same 404.
 """
@@ -58,15 +62,15 @@ def customer_scope_condition(user: User, *, prefix: str = "") -> Q | None:
     database can use the index on the customer's managing unit.
     """
     from rmdesk.customers.models import BookAssignment
-    from rmdesk.org.models import Role
+    from rmdesk.org.models import RoleScope
 
-    if not user.is_authenticated or not user.is_active or user.org_unit_id is None:
+    if not user.is_authenticated or not user.is_active or user.org_unit_id is None or user.role is None:
         return None
-    if user.role == Role.ACCOUNT_MANAGER:
+    if user.role.scope == RoleScope.BOOK:
         # The open assignments are the book, primary and assisting alike: one indexed semi-join.
         book = BookAssignment.objects.current().filter(manager=user).values("customer_id")
         return Q(**{f"{prefix}pk__in": book})
-    if user.role in Role.unit_wide():
+    if user.role.scope == RoleScope.UNIT:
         return unit_scope_condition(user, field=f"{prefix}org_unit_id")
     return None
 

@@ -19,7 +19,8 @@ from rmdesk.customers.models import Customer, CustomerKind, Handover
 from rmdesk.customers.services import book_add_assisting, book_handover, customer_create
 from rmdesk.domain.amortisation import RepaymentMethod, repayment_schedule
 from rmdesk.domain.identifiers import resident_id_check_character, unified_social_credit_code_check_character
-from rmdesk.org.models import OrgUnit, OrgUnitKind, Role, User
+from rmdesk.org.defaults import install_default_roles
+from rmdesk.org.models import ApprovalAuthority, OrgUnit, OrgUnitKind, Role, RoleCode, User
 from rmdesk.products.models import DailyBalance, Holding, Product, ProductFamily, Transaction
 from rmdesk.products.services import positions_refresh
 
@@ -63,7 +64,7 @@ def _unit(code: str, name: str, kind: str, parent: OrgUnit | None) -> OrgUnit:
 
 def _user(username: str, name: str, role: str, unit: OrgUnit) -> User:
     return User.objects.create_user(
-        username=username, password=TEST_PASSWORD, display_name=name, role=role, org_unit=unit
+        username=username, password=TEST_PASSWORD, display_name=name, role_id=role, org_unit=unit
     )
 
 
@@ -77,18 +78,20 @@ def _holding(customer: Customer, product: Product, number: str, balance: str, op
 
 @pytest.fixture
 def bank(db) -> SmallBank:
+    # A transactional test before this one may have emptied the tables the migrations filled.
+    install_default_roles(Role, ApprovalAuthority)
     head_office = _unit("HO", "总行", OrgUnitKind.HEAD_OFFICE, None)
     branch = _unit("BR01", "城关支行", OrgUnitKind.BRANCH, head_office)
     outlet_a = _unit("OT01", "青石镇分理处", OrgUnitKind.OUTLET, branch)
     outlet_b = _unit("OT02", "柳河乡分理处", OrgUnitKind.OUTLET, branch)
-    am_a = _user("am_a", "王晓东", Role.ACCOUNT_MANAGER, outlet_a)
-    am_a2 = _user("am_a2", "李娜", Role.ACCOUNT_MANAGER, outlet_a)
-    am_b = _user("am_b", "陈建国", Role.ACCOUNT_MANAGER, outlet_b)
-    leader_a = _user("leader_a", "赵敏", Role.TEAM_LEADER, outlet_a)
-    risk = _user("risk", "孙立", Role.RISK_OFFICER, branch)
-    approver = _user("approver", "钱进", Role.CREDIT_APPROVER, branch)
-    head = _user("head", "周海", Role.HEAD_OFFICE, head_office)
-    admin = _user("admin", "吴强", Role.ADMINISTRATOR, head_office)
+    am_a = _user("am_a", "王晓东", RoleCode.ACCOUNT_MANAGER, outlet_a)
+    am_a2 = _user("am_a2", "李娜", RoleCode.ACCOUNT_MANAGER, outlet_a)
+    am_b = _user("am_b", "陈建国", RoleCode.ACCOUNT_MANAGER, outlet_b)
+    leader_a = _user("leader_a", "赵敏", RoleCode.TEAM_LEADER, outlet_a)
+    risk = _user("risk", "孙立", RoleCode.RISK_OFFICER, branch)
+    approver = _user("approver", "钱进", RoleCode.CREDIT_APPROVER, branch)
+    head = _user("head", "周海", RoleCode.HEAD_OFFICE, head_office)
+    admin = _user("admin", "吴强", RoleCode.ADMINISTRATOR, head_office)
 
     since = datetime.date(2020, 3, 1)
     farmer = customer_create(

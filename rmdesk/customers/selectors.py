@@ -13,7 +13,7 @@ from auditlog.models import LogEntry
 
 from rmdesk.customers.models import BookAssignment, Customer, Relationship
 from rmdesk.domain.money import round_yuan
-from rmdesk.org.models import OrgUnit, Role, User
+from rmdesk.org.models import OrgUnit, User
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,8 @@ def _totals(row: dict) -> BookTotals:
 
 def managers_in_scope(user: User) -> QuerySet[User]:
     """Account managers whose books `user` may see: themselves, or those of their unit and below."""
-    managers = User.objects.filter(role=Role.ACCOUNT_MANAGER, is_active=True)
-    if user.role == Role.ACCOUNT_MANAGER:
+    managers = User.objects.filter(role__holds_book=True, is_active=True)
+    if user.holds_book:
         return managers.filter(pk=user.pk)
     if user.sees_unit and user.org_unit_id:
         return managers.filter(org_unit_id__in=OrgUnit.objects.subtree_ids(user.org_unit))

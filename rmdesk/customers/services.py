@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rmdesk.customers.models import BookAssignment, BookRole, Customer, CustomerKind, Handover, IdentifierKind
-from rmdesk.org.models import Role, User
+from rmdesk.org.models import User
 
 
 class BookErrorCode(StrEnum):
@@ -23,7 +23,7 @@ class BookErrorCode(StrEnum):
 
 
 def _check_can_hold_book(manager: User) -> None:
-    if not manager.is_active or manager.role != Role.ACCOUNT_MANAGER or manager.org_unit_id is None:
+    if not manager.is_active or not manager.holds_book or manager.org_unit_id is None:
         raise ValidationError(
             _("%(manager)s cannot hold a book: only an active account manager in an org unit can.") % {"manager": manager},
             code=BookErrorCode.CANNOT_HOLD_BOOK,
@@ -163,7 +163,7 @@ def book_handover(
     from rmdesk.org.models import OrgUnit
 
     on = on or timezone.localdate()
-    if not decided_by.sees_unit:
+    if not decided_by.hands_over_books or not decided_by.sees_unit:
         raise ValidationError(_("Only a team leader can hand a book over."), code=HandoverErrorCode.NOT_A_LEADER)
     unit_ids = set(OrgUnit.objects.subtree_ids(decided_by.org_unit))
     if from_manager.org_unit_id not in unit_ids or to_manager.org_unit_id not in unit_ids:

@@ -29,7 +29,6 @@ from rmdesk.customers.selectors import (
 )
 from rmdesk.customers.services import ConcurrentChange, book_handover, customer_create, customer_update
 from rmdesk.desk.models import Document, Interaction
-from rmdesk.org.models import Role
 from rmdesk.products.selectors import holdings_of, recent_transactions_of
 
 BOOK_PAGE_SIZE = 50
@@ -114,7 +113,7 @@ def customer_personal_data(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def customer_new(request: HttpRequest) -> HttpResponse:
     """Register a new customer into the signed-in account manager's book."""
-    if request.user.role != Role.ACCOUNT_MANAGER:
+    if not request.user.holds_book:
         raise PermissionDenied
     form = CustomerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -131,7 +130,7 @@ def customer_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def handover_new(request: HttpRequest) -> HttpResponse:
     """A team leader hands an account manager's book to another and gets the handover pack."""
-    if not request.user.sees_unit:
+    if not request.user.hands_over_books:
         raise PermissionDenied
     form = HandoverForm(
         request.POST or None, managers=managers_in_scope(request.user), initial={"effective_on": timezone.localdate()}

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from rmdesk.domain.authority import MASTER_SCALE, AuthorityLimit
+from rmdesk.products.models import ProductFamily
 
 
 class OrgUnitKind(models.TextChoices):
@@ -55,8 +59,8 @@ class OrgUnit(models.Model):
         return f"{parent.path if parent else '/'}{code}/"
 
 
-class Role(models.TextChoices):
-    """The roles of DESIGN.md section 1."""
+class RoleCode(models.TextChoices):
+    """The roles rmdesk ships with (DESIGN.md section 1); what each may do is data in Role."""
 
     ACCOUNT_MANAGER = "account_manager", _("Account manager")
     TEAM_LEADER = "team_leader", _("Team leader")
@@ -66,30 +70,66 @@ class Role(models.TextChoices):
     HEAD_OFFICE = "head_office", _("Head office")
     ADMINISTRATOR = "administrator", _("Administrator")
 
-    @classmethod
-    def unit_wide(cls) -> frozenset[str]:
-        """Roles that see every customer of their org unit and the units below it."""
-        return frozenset({cls.TEAM_LEADER, cls.CREDIT_APPROVER, cls.RISK_OFFICER, cls.COMPLIANCE_OFFICER, cls.HEAD_OFFICE})
 
-    @classmethod
-    def changes_customers(cls) -> frozenset[str]:
-        """Roles that change customer records in their scope; the others only read them."""
-        return frozenset({cls.ACCOUNT_MANAGER, cls.TEAM_LEADER})
+class RoleScope(models.TextChoices):
+    """Which customers a role sees (rmdesk.core.scope)."""
 
-    @classmethod
-    def may_unmask(cls) -> frozenset[str]:
-        """Roles whose work needs personal data in full now and then; each time is recorded."""
-        return frozenset({cls.ACCOUNT_MANAGER, cls.TEAM_LEADER, cls.CREDIT_APPROVER, cls.RISK_OFFICER, cls.COMPLIANCE_OFFICER})
+    BOOK = "book", _("Their own book")
+    UNIT = "unit", _("Their org unit and below")
+    NONE = "none", _("No customer data")
 
-    @classmethod
-    def reads_audit(cls) -> frozenset[str]:
-        """Roles that read the audit trail: of the customers in their scope, or of the whole bank."""
-        return frozenset({cls.RISK_OFFICER, cls.COMPLIANCE_OFFICER})
 
-    @classmethod
-    def second_factor_required(cls) -> frozenset[str]:
-        """Roles that must sign in with a one-time code as well: those who approve or administer."""
-        return frozenset({cls.CREDIT_APPROVER, cls.ADMINISTRATOR})
+class Role(models.Model):
+    """A role people hold, and what it may do: configured by the bank, not written in code.
+
+    The scope says which customers the role sees; the flags say what it may do with them.
+    The defaults shipped (migration org 0003) follow DESIGN.md section 1; an administrator
+    changes them, and adds roles, on the administration site.
+    """
+
+    code = models.SlugField(_("code"), max_length=24, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=40)
+    name_en = models.CharField(_("name (English)"), max_length=60)
+    scope = models.CharField(_("sees"), max_length=8, choices=RoleScope.choices)
+    holds_book = models.BooleanField(_("holds a book of customers"), default=False)
+    changes_customers = models.BooleanField(_("changes customer records"), default=False)
+    hands_over_books = models.BooleanField(_("hands books over"), default=False)
+    may_unmask = models.BooleanField(_("may see personal data in full (recorded)"), default=False)
+    reads_audit = models.BooleanField(_("reads the audit trail"), default=False)
+    requires_second_factor = models.BooleanField(_("signs in with a second factor"), default=False)
+    administers = models.BooleanField(_("administers users and configuration"), default=False)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name_zh if (get_language() or "").startswith("zh") else self.name_en
+
+
+class ApprovalAuthority(models.Model):
+    """One delegated credit limit of a role: product family, largest amount, worst grade.
+
+    Bank policy as data; rmdesk.domain.authority.within_authority decides with these limits
+    whether credit is within a role's authority, and approval routes are built on that.
+    """
+
+    role = models.ForeignKey(Role, verbose_name=_("role"), on_delete=models.CASCADE, related_name="authorities")
+    product_family = models.CharField(
+        _("product family"), max_length=20, blank=True, choices=ProductFamily.choices, help_text=_("Empty: every product family.")
+    )
+    max_amount = models.DecimalField(_("largest amount (yuan)"), max_digits=18, decimal_places=2)
+    worst_grade = models.CharField(_("worst grade"), max_length=3, choices=[(g, g) for g in MASTER_SCALE])
+
+    class Meta:
+        verbose_name = _("approval authority")
+        verbose_name_plural = _("approval authorities")
+        constraints = [models.CheckConstraint(condition=models.Q(max_amount__gt=0), name="authority_amount_positive")]
+
+    def as_limit(self) -> AuthorityLimit:
+        """This limit as the domain rule reads it."""
+        return AuthorityLimit(self.product_family or None, self.max_amount, self.worst_grade)
 
 
 class User(AbstractUser):
@@ -101,7 +141,16 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("name"), max_length=60, blank=True)
     employee_number = models.CharField(_("employee number"), max_length=20, unique=True, null=True, blank=True)
-    role = models.CharField(_("role"), max_length=24, choices=Role.choices, blank=True)
+    role = models.ForeignKey(
+        Role,
+        verbose_name=_("role"),
+        to_field="code",
+        db_column="role",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
+    )
     org_unit = models.ForeignKey(
         OrgUnit, verbose_name=_("org unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )
@@ -117,27 +166,45 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def _may(self, flag: str) -> bool:
+        return self.role is not None and getattr(self.role, flag)
+
+    @property
+    def holds_book(self) -> bool:
+        """Whether this person can be a customer's account manager."""
+        return self._may("holds_book")
+
     @property
     def needs_second_factor(self) -> bool:
         """Whether this person must confirm a one-time code (TOTP) after the password."""
-        return self.role in Role.second_factor_required()
+        return self._may("requires_second_factor")
 
     @property
     def changes_customers(self) -> bool:
         """Whether this person may change the customer records in their scope."""
-        return self.role in Role.changes_customers()
+        return self._may("changes_customers")
+
+    @property
+    def hands_over_books(self) -> bool:
+        """Whether this person may hand books over between account managers of their unit."""
+        return self._may("hands_over_books")
 
     @property
     def may_unmask(self) -> bool:
         """Whether this person may ask to see personal data in full (a recorded action)."""
-        return self.role in Role.may_unmask()
+        return self._may("may_unmask")
 
     @property
     def reads_audit(self) -> bool:
         """Whether this person may read the audit trail of the customers in their scope."""
-        return self.role in Role.reads_audit()
+        return self._may("reads_audit")
+
+    @property
+    def administers(self) -> bool:
+        """Whether this person administers users, roles and org units."""
+        return self._may("administers")
 
     @property
     def sees_unit(self) -> bool:
         """Whether this person's scope is a whole org unit rather than a personal book."""
-        return self.role in Role.unit_wide()
+        return self.role is not None and self.role.scope == RoleScope.UNIT

@@ -34,7 +34,7 @@ def test_after_the_handover_the_old_manager_can_be_deactivated(bank):
 
 
 def test_assisting_roles_move_too(bank):
-    book_handover(from_manager=bank.am_a2, to_manager=bank.am_a, decided_by=bank.risk, reason="调岗", on=ON)
+    book_handover(from_manager=bank.am_a2, to_manager=bank.am_a, decided_by=bank.leader_a, reason="调岗", on=ON)
     current = BookAssignment.objects.current().get(customer=bank.factory, role=BookRole.ASSISTING)
     assert current.manager == bank.am_a
 

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from rmdesk.org.models import Role, User
+from rmdesk.org.models import RoleCode, User
 
 
 def verified_admin(client, bank):
@@ -23,7 +23,7 @@ def test_a_verified_administrator_lists_and_creates_users(client, bank):
     created = client.post(
         reverse("desk_admin:org_user_add"),
         {
-            "username": "am_new", "display_name": "新员工", "employee_number": "E9001", "role": Role.ACCOUNT_MANAGER,
+            "username": "am_new", "display_name": "新员工", "employee_number": "E9001", "role": RoleCode.ACCOUNT_MANAGER,
             "org_unit": bank.outlet_a.pk, "password1": "county-bank-2026-x", "password2": "county-bank-2026-x",
             "usable_password": "true",
         },
@@ -72,5 +72,5 @@ def test_deactivation_service_refuses_a_non_empty_book_and_accepts_an_empty_one(
     with pytest.raises(ValidationError) as error:
         user_deactivate(user=bank.am_a)
     assert error.value.code == UserErrorCode.BOOK_NOT_EMPTY
-    colleague = User.objects.create_user(username="idle", password="x-long-pass-123", role=Role.ACCOUNT_MANAGER, org_unit=bank.outlet_a)
+    colleague = User.objects.create_user(username="idle", password="x-long-pass-123", role_id=RoleCode.ACCOUNT_MANAGER, org_unit=bank.outlet_a)
     assert not user_deactivate(user=colleague).is_active

@@ -1,0 +1,255 @@
+"""Lines of the financial statements a county bank collects, and the check that one balances.
+
+Two bases share one table of lines held by code (``FinancialStatementLine.code``):
+
+- the small-enterprise standard (小企业会计准则): balance sheet (会小企01表) and income
+  statement (会小企02表), for enterprises;
+- a simplified household and farm statement (农户/个体工商户家庭资产负债及收支简表), for farmer
+  households and sole proprietors, as account managers draw it up on a pre-loan investigation.
+
+Every line names the subtotal it adds into (``subtotal``) and with which sign (``sign``): a
+subtotal is the signed sum of the lines that name it, and subtotals themselves add into higher
+ones (current assets into total assets, operating profit into total profit). A statement
+balances when every subtotal equals that sum and assets equal liabilities plus equity (net
+worth, for a household). A detail line left out of a statement counts as 0; a subtotal may not
+be left out.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+
+class StatementBasis(StrEnum):
+    """The accounting basis of a statement; the values are those of the statement header."""
+
+    SMALL_ENTERPRISE = "small_enterprise"
+    """小企业会计准则: the standard most enterprise borrowers of a county bank report under."""
+    HOUSEHOLD = "household"
+    """Simplified household and farm statement for farmer households and sole proprietors."""
+
+
+class StatementPart(StrEnum):
+    """Which part of a statement a line is on."""
+
+    ASSETS = "assets"
+    LIABILITIES = "liabilities"
+    EQUITY = "equity"
+    INCOME = "income"
+    """The income statement (or, for a household, the year's income and expenses)."""
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One line of a statement: its code, labels, part, and the subtotal it adds into.
+
+    ``subtotal`` is the code of the line this one adds into (``None`` for a top line such as
+    total assets or net profit); ``sign`` is +1 when it adds and -1 when it is subtracted
+    (cost of sales from operating profit, accumulated depreciation from fixed assets).
+    """
+
+    code: str
+    label_zh: str
+    label_en: str
+    part: StatementPart
+    subtotal: str | None
+    sign: int = 1
+
+
+def _line(code: str, zh: str, en: str, part: StatementPart, subtotal: str | None, sign: int = 1) -> StatementLine:
+    return StatementLine(code=code, label_zh=zh, label_en=en, part=part, subtotal=subtotal, sign=sign)
+
+
+_A, _L, _E, _I = StatementPart.ASSETS, StatementPart.LIABILITIES, StatementPart.EQUITY, StatementPart.INCOME
+
+SMALL_ENTERPRISE_LINES: tuple[StatementLine, ...] = (
+    _line("cash", "货币资金", "Cash and bank balances", _A, "total_current_assets"),
+    _line("notes_receivable", "应收票据", "Notes receivable", _A, "total_current_assets"),
+    _line("accounts_receivable", "应收账款", "Accounts receivable", _A, "total_current_assets"),
+    _line("prepayments", "预付账款", "Prepayments", _A, "total_current_assets"),
+    _line("other_receivables", "其他应收款", "Other receivables", _A, "total_current_assets"),
+    _line("inventories", "存货", "Inventories", _A, "total_current_assets"),
+    _line("other_current_assets", "其他流动资产", "Other current assets", _A, "total_current_assets"),
+    _line("total_current_assets", "流动资产合计", "Total current assets", _A, "total_assets"),
+    _line("long_term_equity_investments", "长期股权投资", "Long-term equity investments", _A, "total_noncurrent_assets"),
+    _line("fixed_assets_cost", "固定资产原价", "Fixed assets at cost", _A, "fixed_assets_net"),
+    _line("accumulated_depreciation", "减：累计折旧", "Less: accumulated depreciation", _A, "fixed_assets_net", -1),
+    _line("fixed_assets_net", "固定资产账面价值", "Fixed assets, net", _A, "total_noncurrent_assets"),
+    _line("construction_in_progress", "在建工程", "Construction in progress", _A, "total_noncurrent_assets"),
+    _line("intangible_assets", "无形资产", "Intangible assets", _A, "total_noncurrent_assets"),
+    _line("long_term_prepaid_expenses", "长期待摊费用", "Long-term prepaid expenses", _A, "total_noncurrent_assets"),
+    _line("other_noncurrent_assets", "其他非流动资产", "Other non-current assets", _A, "total_noncurrent_assets"),
+    _line("total_noncurrent_assets", "非流动资产合计", "Total non-current assets", _A, "total_assets"),
+    _line("total_assets", "资产总计", "Total assets", _A, None),
+    _line("short_term_borrowings", "短期借款", "Short-term borrowings", _L, "total_current_liabilities"),
+    _line("notes_payable", "应付票据", "Notes payable", _L, "total_current_liabilities"),
+    _line("accounts_payable", "应付账款", "Accounts payable", _L, "total_current_liabilities"),
+    _line("advances_from_customers", "预收账款", "Advances from customers", _L, "total_current_liabilities"),
+    _line("employee_benefits_payable", "应付职工薪酬", "Wages and benefits payable", _L, "total_current_liabilities"),
+    _line("taxes_payable", "应交税费", "Taxes payable", _L, "total_current_liabilities"),
+    _line("interest_payable", "应付利息", "Interest payable", _L, "total_current_liabilities"),
+    _line("other_payables", "其他应付款", "Other payables", _L, "total_current_liabilities"),
+    _line("other_current_liabilities", "其他流动负债", "Other current liabilities", _L, "total_current_liabilities"),
+    _line("total_current_liabilities", "流动负债合计", "Total current liabilities", _L, "total_liabilities"),
+    _line("long_term_borrowings", "长期借款", "Long-term borrowings", _L, "total_noncurrent_liabilities"),
+    _line("long_term_payables", "长期应付款", "Long-term payables", _L, "total_noncurrent_liabilities"),
+    _line("other_noncurrent_liabilities", "其他非流动负债", "Other non-current liabilities", _L, "total_noncurrent_liabilities"),
+    _line("total_noncurrent_liabilities", "非流动负债合计", "Total non-current liabilities", _L, "total_liabilities"),
+    _line("total_liabilities", "负债合计", "Total liabilities", _L, "total_liabilities_and_equity"),
+    _line("paid_in_capital", "实收资本（或股本）", "Paid-in capital", _E, "total_equity"),
+    _line("capital_reserve", "资本公积", "Capital reserve", _E, "total_equity"),
+    _line("surplus_reserve", "盈余公积", "Surplus reserve", _E, "total_equity"),
+    _line("retained_earnings", "未分配利润", "Retained earnings", _E, "total_equity"),
+    _line("total_equity", "所有者权益（或股东权益）合计", "Total equity", _E, "total_liabilities_and_equity"),
+    _line("total_liabilities_and_equity", "负债和所有者权益（或股东权益）总计", "Total liabilities and equity", _E, None),
+    _line("revenue", "营业收入", "Revenue", _I, "operating_profit"),
+    _line("cost_of_sales", "减：营业成本", "Less: cost of sales", _I, "operating_profit", -1),
+    _line("taxes_and_surcharges", "税金及附加", "Taxes and surcharges", _I, "operating_profit", -1),
+    _line("selling_expenses", "销售费用", "Selling expenses", _I, "operating_profit", -1),
+    _line("administrative_expenses", "管理费用", "Administrative expenses", _I, "operating_profit", -1),
+    _line("finance_expenses", "财务费用", "Finance expenses", _I, "operating_profit", -1),
+    _line("investment_income", "加：投资收益", "Add: investment income", _I, "operating_profit"),
+    _line("operating_profit", "营业利润", "Operating profit", _I, "total_profit"),
+    _line("non_operating_income", "加：营业外收入", "Add: non-operating income", _I, "total_profit"),
+    _line("non_operating_expenses", "减：营业外支出", "Less: non-operating expenses", _I, "total_profit", -1),
+    _line("total_profit", "利润总额", "Total profit", _I, "net_profit"),
+    _line("income_tax_expense", "减：所得税费用", "Less: income tax", _I, "net_profit", -1),
+    _line("net_profit", "净利润", "Net profit", _I, None),
+)
+"""The small-enterprise standard's balance sheet and income statement, in reading order."""
+
+HOUSEHOLD_LINES: tuple[StatementLine, ...] = (
+    _line("cash_and_deposits", "现金及存款", "Cash and deposits", _A, "total_assets"),
+    _line("receivables", "应收款项", "Receivables", _A, "total_assets"),
+    _line("farm_inventory", "农产品及农资存货", "Produce and farm supplies in stock", _A, "total_assets"),
+    _line("biological_assets", "生物资产（牲畜、林木、果树）", "Livestock, trees and orchards", _A, "total_assets"),
+    _line("machinery_and_equipment", "农机具及生产设备", "Farm machinery and equipment", _A, "total_assets"),
+    _line("vehicles", "车辆", "Vehicles", _A, "total_assets"),
+    _line("residential_property", "自有住房", "Own home", _A, "total_assets"),
+    _line("business_property", "经营用房及设施", "Business premises and facilities", _A, "total_assets"),
+    _line("other_assets", "其他资产", "Other assets", _A, "total_assets"),
+    _line("total_assets", "资产合计", "Total assets", _A, None),
+    _line("loans_this_bank", "本行借款", "Loans from this bank", _L, "total_liabilities"),
+    _line("loans_other_banks", "他行借款", "Loans from other banks", _L, "total_liabilities"),
+    _line("private_borrowings", "民间借款", "Private borrowings", _L, "total_liabilities"),
+    _line("payables", "应付款项", "Payables", _L, "total_liabilities"),
+    _line("total_liabilities", "负债合计", "Total liabilities", _L, "total_liabilities_and_net_worth"),
+    _line("net_worth", "家庭净资产", "Household net worth", _E, "total_liabilities_and_net_worth"),
+    _line("total_liabilities_and_net_worth", "负债和净资产合计", "Total liabilities and net worth", _E, None),
+    _line("crop_income", "种植业收入", "Crop income", _I, "total_income"),
+    _line("livestock_income", "养殖业收入", "Livestock income", _I, "total_income"),
+    _line("business_income", "经营收入", "Business income", _I, "total_income"),
+    _line("wage_income", "工资性收入", "Wage income", _I, "total_income"),
+    _line("transfer_income", "转移性收入（补贴、汇款）", "Transfers received (subsidies, remittances)", _I, "total_income"),
+    _line("other_income", "其他收入", "Other income", _I, "total_income"),
+    _line("total_income", "总收入", "Total income", _I, "net_income"),
+    _line("production_costs", "生产经营支出", "Production and business costs", _I, "total_expenses"),
+    _line("living_expenses", "家庭生活支出", "Living expenses", _I, "total_expenses"),
+    _line("interest_expenses", "利息支出", "Interest paid", _I, "total_expenses"),
+    _line("other_expenses", "其他支出", "Other expenses", _I, "total_expenses"),
+    _line("total_expenses", "总支出", "Total expenses", _I, "net_income", -1),
+    _line("net_income", "家庭纯收入", "Net household income", _I, None),
+)
+"""The simplified household and farm statement, in reading order."""
+
+LINES: Mapping[StatementBasis, tuple[StatementLine, ...]] = {
+    StatementBasis.SMALL_ENTERPRISE: SMALL_ENTERPRISE_LINES,
+    StatementBasis.HOUSEHOLD: HOUSEHOLD_LINES,
+}
+"""The lines of each basis, in reading order (every subtotal after the lines adding into it)."""
+
+BALANCING_LINES: Mapping[StatementBasis, tuple[str, str]] = {
+    StatementBasis.SMALL_ENTERPRISE: ("total_assets", "total_liabilities_and_equity"),
+    StatementBasis.HOUSEHOLD: ("total_assets", "total_liabilities_and_net_worth"),
+}
+"""The two lines that must be equal for a balance sheet to balance: assets = liabilities + equity."""
+
+
+def statement_lines(basis: StatementBasis | str) -> tuple[StatementLine, ...]:
+    """The lines of ``basis`` in reading order; raises ``ValueError`` for an unknown basis."""
+    return LINES[StatementBasis(basis)]
+
+
+def subtotal_codes(basis: StatementBasis | str) -> frozenset[str]:
+    """Codes of the lines of ``basis`` that are sums of other lines (totals and subtotals)."""
+    return frozenset(line.subtotal for line in statement_lines(basis) if line.subtotal is not None)
+
+
+def detail_codes(basis: StatementBasis | str) -> tuple[str, ...]:
+    """Codes of the lines of ``basis`` that are entered, not summed, in reading order."""
+    subtotals = subtotal_codes(basis)
+    return tuple(line.code for line in statement_lines(basis) if line.code not in subtotals)
+
+
+class StatementProblemCode(StrEnum):
+    """What is wrong with a statement."""
+
+    UNKNOWN_LINE = "unknown_line"
+    MISSING_SUBTOTAL = "missing_subtotal"
+    SUBTOTAL_MISMATCH = "subtotal_mismatch"
+    DOES_NOT_BALANCE = "does_not_balance"
+
+
+@dataclass(frozen=True)
+class StatementProblem:
+    """One thing wrong with a statement: which line, what it should be and what it is.
+
+    For ``DOES_NOT_BALANCE`` the line is the liabilities-and-equity total, ``expected`` the
+    total assets.
+    """
+
+    code: StatementProblemCode
+    line: str
+    expected: Decimal | None = None
+    found: Decimal | None = None
+
+
+def statement_totals(basis: StatementBasis | str, details: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """Every subtotal of ``basis`` computed from the detail lines in ``details``.
+
+    Rule: a subtotal is the signed sum of the lines that name it, detail lines left out count
+    as 0, and subtotals add into higher subtotals. Amounts of subtotals in ``details`` are
+    ignored: they are what is being computed.
+    """
+    lines = statement_lines(basis)
+    subtotals = subtotal_codes(basis)
+    totals = {code: Decimal(0) for code in subtotals}
+    # Reading order puts every subtotal after the lines adding into it, so one pass suffices.
+    for line in lines:
+        amount = totals[line.code] if line.code in subtotals else details.get(line.code, Decimal(0))
+        if line.subtotal is not None:
+            totals[line.subtotal] += line.sign * amount
+    return totals
+
+
+def statement_problems(basis: StatementBasis | str, amounts: Mapping[str, Decimal]) -> tuple[StatementProblem, ...]:
+    """What is wrong with a statement of ``basis`` whose lines are ``amounts`` (code -> yuan).
+
+    Checks, in this order: every code is a line of the basis; every subtotal is present and
+    equals the signed sum of its lines (``statement_totals``); total assets equal total
+    liabilities plus equity (net worth). An empty tuple means the statement balances.
+    """
+    known = {line.code for line in statement_lines(basis)}
+    problems = [StatementProblem(StatementProblemCode.UNKNOWN_LINE, code) for code in amounts if code not in known]
+    for code, expected in statement_totals(basis, amounts).items():
+        if code not in amounts:
+            problems.append(StatementProblem(StatementProblemCode.MISSING_SUBTOTAL, code, expected=expected))
+        elif amounts[code] != expected:
+            problems.append(
+                StatementProblem(StatementProblemCode.SUBTOTAL_MISMATCH, code, expected=expected, found=amounts[code])
+            )
+    assets, funding = BALANCING_LINES[StatementBasis(basis)]
+    if assets in amounts and funding in amounts and amounts[assets] != amounts[funding]:
+        problems.append(
+            StatementProblem(StatementProblemCode.DOES_NOT_BALANCE, funding, expected=amounts[assets], found=amounts[funding])
+        )
+    return tuple(problems)
+
+
+def statement_balances(basis: StatementBasis | str, amounts: Mapping[str, Decimal]) -> bool:
+    """Whether a statement of ``basis`` with lines ``amounts`` has no problem at all.
+
+    Rule: subtotals add up and assets = liabilities + equity (``statement_problems``).
+    """
+    return not statement_problems(basis, amounts)
