@@ -8,7 +8,7 @@ RUN := $(UV) run --frozen
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test env messages bench-seed bench-book lint-imports
+.PHONY: demo test env messages bench-seed bench-book bench-models lint-imports
 
 env: .venv/.synced
 .venv/.synced: pyproject.toml uv.lock
@@ -36,3 +36,6 @@ bench-seed: env
 
 bench-book: env messages
 	$(RUN) python benchmarks/bench_book.py
+
+bench-models: env
+	$(RUN) python benchmarks/bench_models.py

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "rmdesk.credit",
     "rmdesk.desk",
     "rmdesk.synthetic",
+    "rmdesk.analytics",
 ]
 
 MIDDLEWARE = [
