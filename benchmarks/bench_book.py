@@ -38,7 +38,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 @contextmanager
-def postgres(database_url: str | None):
+def postgres(database_url: str | None, keep: bool):
     if database_url:
         yield database_url
         return
@@ -49,7 +49,10 @@ def postgres(database_url: str | None):
     try:
         yield url
     finally:
-        subprocess.run([str(ROOT / "scripts" / "throwaway-postgres"), "stop", folder], check=False)
+        if keep:
+            print(f"kept: --database-url {url}  (scripts/throwaway-postgres stop {folder})", file=sys.stderr)
+        else:
+            subprocess.run([str(ROOT / "scripts" / "throwaway-postgres"), "stop", folder], check=False)
 
 
 def rmdesk(env: dict, *args: str) -> subprocess.CompletedProcess:
@@ -108,9 +111,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="book requests per round (default 200)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--warm-up", type=int, default=50, help="requests before measuring (not counted)")
+    parser.add_argument("--keep", action="store_true", help="keep the throwaway cluster for another run")
     args = parser.parse_args()
 
-    with postgres(args.database_url) as url, tempfile.TemporaryDirectory(prefix="rmdesk-bench-var.") as var:
+    with postgres(args.database_url, args.keep) as url, tempfile.TemporaryDirectory(prefix="rmdesk-bench-var.") as var:
         env = {**os.environ, "DATABASE_URL": url, "RMDESK_VAR_DIR": var, "DJANGO_SETTINGS_MODULE": "config.settings"}
         rmdesk(env, "migrate", "--verbosity", "0")
         os.environ.update(env)
@@ -122,7 +127,13 @@ def main() -> None:
         from rmdesk.synthetic.services import DEMO_PASSWORD
 
         if not Customer.objects.exists():
-            rmdesk(env, "seed", "--scale", "county", "--seed", str(args.seed))
+            rmdesk(env, "seed", "--scale", "county", "--seed", str(args.seed), "--no-progress")
+        from django.db import connection
+
+        # A bank's database has planner statistics (autovacuum keeps them); a fresh bulk load
+        # has none until analysed.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         users = {
             "account manager": list(User.objects.filter(role=RoleCode.ACCOUNT_MANAGER).order_by("pk").values_list("username", flat=True)[:5]),
             "team leader": list(User.objects.filter(role=RoleCode.TEAM_LEADER).order_by("pk").values_list("username", flat=True)[:2]),
@@ -149,6 +160,9 @@ def main() -> None:
             rng = random.Random(args.seed)
             sessions = {role: [Session(base, name, DEMO_PASSWORD) for name in names_] for role, names_ in users.items()}
             anonymous = urllib.request.build_opener()
+            for i in range(args.warm_up):
+                role = list(sessions)[i % len(sessions)]
+                rng.choice(sessions[role]).get(rng.choice(book_paths(rng, 20, outlets, names)))
             rounds = []
             for _ in range(args.rounds):
                 timings: dict[str, list[float]] = {role: [] for role in sessions}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -60,19 +62,26 @@ class Industry(models.TextChoices):
     NONE = "Z", _("Not applicable (salaried or retired)")
 
 
+# Customer numbers, resident IDs, credit codes and phones: Latin letters and digits, with digits.
+_LOOKS_LIKE_A_NUMBER = re.compile(r"(?=.*[0-9])[0-9A-Za-z-]{4,}")
+
+
 class CustomerQuerySet(RestrictedQuerySet):
     def search(self, text: str) -> CustomerQuerySet:
-        """Customers whose name, customer number, identifier or phone contains `text`."""
+        """Customers found by what an account manager types: a name, or a number.
+
+        Digits and Latin letters are a customer number, an identifier (from its start) or a
+        phone number (any part, e.g. its last four digits); anything else is part of a name.
+        Telling them apart keeps each search on an index instead of trying every column.
+        """
         text = text.strip()
         if not text:
             return self
-        return self.filter(
-            Q(name__icontains=text)
-            | Q(number__iexact=text)
-            | Q(id_number__iexact=text)
-            | Q(phone__contains=text)
-            | Q(id_number__startswith=text.upper())
-        )
+        if _LOOKS_LIKE_A_NUMBER.fullmatch(text):
+            return self.filter(
+                Q(number=text.upper()) | Q(id_number__startswith=text.upper()) | Q(phone__contains=text)
+            )
+        return self.filter(name__icontains=text)
 
 
 class Customer(models.Model):
@@ -135,6 +144,9 @@ class Customer(models.Model):
             models.Index(fields=["primary_manager", "loan_balance"]),
             models.Index(fields=["org_unit", "deposit_balance"]),
             models.Index(fields=["org_unit", "loan_balance"]),
+            models.Index(fields=["deposit_balance", "id"]),
+            models.Index(fields=["loan_balance", "id"]),
+            models.Index(fields=["customer_since", "id"]),
         ]
 
     def __str__(self) -> str:
@@ -272,7 +284,10 @@ class BookAssignment(models.Model):
                 name="assignment_ends_after_it_starts",
             ),
         ]
-        indexes = [models.Index(fields=["manager", "ended_on"])]
+        indexes = [
+            # An account manager's book is their open assignments: read from the index alone.
+            models.Index(fields=["manager", "customer"], condition=Q(ended_on__isnull=True), name="open_assignment_by_manager"),
+        ]
 
 
 class StatementBasis(models.TextChoices):
