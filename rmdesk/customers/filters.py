@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from rmdesk.core.widgets import QuickSelect
 from rmdesk.customers.models import Customer, CustomerKind, Industry, Tier
 from rmdesk.customers.selectors import managers_in_scope, units_in_scope
 from rmdesk.org.models import OrgUnit
@@ -50,6 +51,9 @@ class BookFilter(django_filters.FilterSet):
         self.filters["manager"].queryset = managers_in_scope(user)
         if not user.sees_unit:
             del self.filters["manager"]
+        for name in ("kind", "tier", "industry", "outlet", "manager", "sort"):
+            if name in self.filters:
+                self.filters[name].extra["widget"] = QuickSelect
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

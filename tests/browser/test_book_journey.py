@@ -22,7 +22,7 @@ def test_account_manager_finds_a_customer_and_switches_language(transactional_db
     expect(page.get_by_test_id("total-customers")).to_have_text("2")
     screenshot(page, "02-my-book")
 
-    page.get_by_test_id("book-search").fill("大山")
+    page.get_by_test_id("book-search").fill("张大")
     expect(page.locator("#book-results tbody tr")).to_have_count(1)
     expect(page.get_by_test_id("total-customers")).to_have_text("1")
     screenshot(page, "03-book-search")

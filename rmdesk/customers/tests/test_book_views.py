@@ -32,9 +32,15 @@ def test_account_manager_book_lists_their_customers_with_totals(client, bank):
 
 
 def test_search_finds_by_name_identifier_and_phone(client, bank):
-    assert listed(book(client, bank.am_a, q="大山")) == ["张大山"]
+    assert listed(book(client, bank.am_a, q="张")) == ["张大山"]
+    assert listed(book(client, bank.am_a, q="刘记五金")) == ["青石镇刘记五金店"]
     assert listed(book(client, bank.am_a, q=bank.shop.id_number)) == ["青石镇刘记五金店"]
     assert listed(book(client, bank.am_a, q="13857112345")) == ["张大山"]
+
+
+def test_a_short_name_search_is_a_surname(client, bank):
+    assert listed(book(client, bank.am_a, q="大山")) == []
+    assert listed(book(client, bank.am_a, q="张大")) == ["张大山"]
 
 
 def test_search_never_reaches_outside_the_book(client, bank):
