@@ -48,6 +48,7 @@ class SmallBank:
     leader_a: User
     risk: User
     approver: User
+    compliance: User
     head: User
     admin: User
     farmer: Customer
@@ -90,6 +91,7 @@ def bank(db) -> SmallBank:
     leader_a = _user("leader_a", "赵敏", RoleCode.TEAM_LEADER, outlet_a)
     risk = _user("risk", "孙立", RoleCode.RISK_OFFICER, branch)
     approver = _user("approver", "钱进", RoleCode.CREDIT_APPROVER, branch)
+    compliance = _user("compliance", "郑洁", RoleCode.COMPLIANCE_OFFICER, head_office)
     head = _user("head", "周海", RoleCode.HEAD_OFFICE, head_office)
     admin = _user("admin", "吴强", RoleCode.ADMINISTRATOR, head_office)
 
@@ -145,7 +147,7 @@ def bank(db) -> SmallBank:
     for customer in (farmer, shop, factory, teacher):
         customer.refresh_from_db()
     return SmallBank(
-        head_office, branch, outlet_a, outlet_b, am_a, am_a2, am_b, leader_a, risk, approver, head, admin,
+        head_office, branch, outlet_a, outlet_b, am_a, am_a2, am_b, leader_a, risk, approver, compliance, head, admin,
         farmer, shop, factory, teacher, loan, handover,
     )
 
