@@ -2,17 +2,22 @@
 
 Two bases share one table of lines held by code (``FinancialStatementLine.code``):
 
-- the small-enterprise standard (小企业会计准则): balance sheet (会小企01表) and income
-  statement (会小企02表), for enterprises;
+- the small-enterprise standard (小企业会计准则): balance sheet (会小企01表), income
+  statement (会小企02表) and cash-flow statement (会小企03表, direct method), for enterprises;
 - a simplified household and farm statement (农户/个体工商户家庭资产负债及收支简表), for farmer
-  households and sole proprietors, as account managers draw it up on a pre-loan investigation.
+  households and sole proprietors, as account managers draw it up on a pre-loan investigation,
+  with a seasonal cash flow: the money coming in and going out in each calendar month of the
+  year, which is what decides when a farm loan can be repaid.
 
 Every line names the subtotal it adds into (``subtotal``) and with which sign (``sign``): a
 subtotal is the signed sum of the lines that name it, and subtotals themselves add into higher
 ones (current assets into total assets, operating profit into total profit). A statement
 balances when every subtotal equals that sum and assets equal liabilities plus equity (net
 worth, for a household). A detail line left out of a statement counts as 0; a subtotal may not
-be left out.
+be left out. The cash-flow statement and the seasonal cash flow are optional parts (many small
+customers hand in none): a part with no line at all is simply absent, but a part that is given
+must be complete and agree with the rest of the statement (closing cash with the balance
+sheet's cash, the months' money in and out with the year's income and expenses).
 """
 
 from collections.abc import Mapping
@@ -38,6 +43,16 @@ class StatementPart(StrEnum):
     EQUITY = "equity"
     INCOME = "income"
     """The income statement (or, for a household, the year's income and expenses)."""
+    CASH_FLOW = "cash_flow"
+    """The cash-flow statement (会小企03表): operating, investing and financing activities."""
+    SEASONAL = "seasonal"
+    """A household's money in and out by calendar month of the year."""
+
+
+OPTIONAL_PARTS: frozenset[StatementPart] = frozenset({StatementPart.CASH_FLOW, StatementPart.SEASONAL})
+"""Parts a statement may leave out altogether; when any of their lines is given, all their
+subtotals must be (the small-enterprise standard makes the cash-flow statement part of the
+annual accounts, but county-bank borrowers often bring only the first two tables)."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +77,7 @@ def _line(code: str, zh: str, en: str, part: StatementPart, subtotal: str | None
 
 
 _A, _L, _E, _I = StatementPart.ASSETS, StatementPart.LIABILITIES, StatementPart.EQUITY, StatementPart.INCOME
+_C, _S = StatementPart.CASH_FLOW, StatementPart.SEASONAL
 
 SMALL_ENTERPRISE_LINES: tuple[StatementLine, ...] = (
     _line("cash", "货币资金", "Cash and bank balances", _A, "total_current_assets"),
@@ -116,8 +132,43 @@ SMALL_ENTERPRISE_LINES: tuple[StatementLine, ...] = (
     _line("total_profit", "利润总额", "Total profit", _I, "net_profit"),
     _line("income_tax_expense", "减：所得税费用", "Less: income tax", _I, "net_profit", -1),
     _line("net_profit", "净利润", "Net profit", _I, None),
+    _line("cf_sales_receipts", "销售产成品、商品、提供劳务收到的现金", "Cash received from sales of goods and services", _C, "net_operating_cash_flow"),
+    _line("cf_other_operating_receipts", "收到其他与经营活动有关的现金", "Other cash received from operating activities", _C, "net_operating_cash_flow"),
+    _line("cf_purchases_paid", "购买原材料、商品、接受劳务支付的现金", "Cash paid for materials, goods and services", _C, "net_operating_cash_flow", -1),
+    _line("cf_wages_paid", "支付的职工薪酬", "Cash paid to employees", _C, "net_operating_cash_flow", -1),
+    _line("cf_taxes_paid", "支付的税费", "Taxes paid", _C, "net_operating_cash_flow", -1),
+    _line("cf_other_operating_payments", "支付其他与经营活动有关的现金", "Other cash paid for operating activities", _C, "net_operating_cash_flow", -1),
+    _line("net_operating_cash_flow", "经营活动产生的现金流量净额", "Net cash from operating activities", _C, "net_increase_in_cash"),
+    _line("cf_investments_recovered", "收回短期投资、长期债券投资和长期股权投资收到的现金", "Cash from investments recovered", _C, "net_investing_cash_flow"),
+    _line("cf_investment_income_received", "取得投资收益收到的现金", "Investment income received", _C, "net_investing_cash_flow"),
+    _line("cf_disposal_receipts", "处置固定资产、无形资产和其他非流动资产收回的现金净额", "Net cash from disposals of long-term assets", _C, "net_investing_cash_flow"),
+    _line("cf_investments_paid", "短期投资、长期债券投资和长期股权投资支付的现金", "Cash paid for investments", _C, "net_investing_cash_flow", -1),
+    _line("cf_long_term_assets_paid", "购建固定资产、无形资产和其他非流动资产支付的现金", "Cash paid for fixed, intangible and other long-term assets", _C, "net_investing_cash_flow", -1),
+    _line("net_investing_cash_flow", "投资活动产生的现金流量净额", "Net cash from investing activities", _C, "net_increase_in_cash"),
+    _line("cf_borrowings_received", "取得借款收到的现金", "Cash from borrowings", _C, "net_financing_cash_flow"),
+    _line("cf_capital_received", "吸收投资者投资收到的现金", "Cash from investors", _C, "net_financing_cash_flow"),
+    _line("cf_borrowings_repaid", "偿还借款本金支付的现金", "Repayments of borrowings", _C, "net_financing_cash_flow", -1),
+    _line("cf_interest_paid", "偿还借款利息支付的现金", "Interest paid", _C, "net_financing_cash_flow", -1),
+    _line("cf_profit_distributed", "分配利润支付的现金", "Profit distributed", _C, "net_financing_cash_flow", -1),
+    _line("net_financing_cash_flow", "筹资活动产生的现金流量净额", "Net cash from financing activities", _C, "net_increase_in_cash"),
+    _line("net_increase_in_cash", "现金净增加额", "Net increase in cash", _C, "cash_end"),
+    _line("cash_begin", "加：期初现金余额", "Add: cash at beginning of period", _C, "cash_end"),
+    _line("cash_end", "期末现金余额", "Cash at end of period", _C, None),
 )
-"""The small-enterprise standard's balance sheet and income statement, in reading order."""
+"""The small-enterprise standard's balance sheet, income and cash-flow statements, in reading order."""
+
+MONTHS: tuple[int, ...] = tuple(range(1, 13))
+"""Calendar months of the seasonal cash flow, January first."""
+
+
+def inflow_code(month: int) -> str:
+    """The code of the seasonal cash flow's money-in line of calendar ``month`` (1-12)."""
+    return f"inflow_{month:02d}"
+
+
+def outflow_code(month: int) -> str:
+    """The code of the seasonal cash flow's money-out line of calendar ``month`` (1-12)."""
+    return f"outflow_{month:02d}"
 
 HOUSEHOLD_LINES: tuple[StatementLine, ...] = (
     _line("cash_and_deposits", "现金及存款", "Cash and deposits", _A, "total_assets"),
@@ -150,6 +201,11 @@ HOUSEHOLD_LINES: tuple[StatementLine, ...] = (
     _line("other_expenses", "其他支出", "Other expenses", _I, "total_expenses"),
     _line("total_expenses", "总支出", "Total expenses", _I, "net_income", -1),
     _line("net_income", "家庭纯收入", "Net household income", _I, None),
+    *(_line(inflow_code(m), f"{m}月收入", f"Money in, month {m}", _S, "seasonal_inflows") for m in MONTHS),
+    _line("seasonal_inflows", "全年收入（按月合计）", "Money in over the year (sum of months)", _S, "seasonal_net"),
+    *(_line(outflow_code(m), f"{m}月支出", f"Money out, month {m}", _S, "seasonal_outflows") for m in MONTHS),
+    _line("seasonal_outflows", "全年支出（按月合计）", "Money out over the year (sum of months)", _S, "seasonal_net", -1),
+    _line("seasonal_net", "全年净现金流（按月合计）", "Net money over the year (sum of months)", _S, None),
 )
 """The simplified household and farm statement, in reading order."""
 
@@ -164,6 +220,16 @@ BALANCING_LINES: Mapping[StatementBasis, tuple[str, str]] = {
     StatementBasis.HOUSEHOLD: ("total_assets", "total_liabilities_and_net_worth"),
 }
 """The two lines that must be equal for a balance sheet to balance: assets = liabilities + equity."""
+
+AGREEING_LINES: Mapping[StatementBasis, tuple[tuple[str, str], ...]] = {
+    StatementBasis.SMALL_ENTERPRISE: (("cash_end", "cash"),),
+    StatementBasis.HOUSEHOLD: (("seasonal_inflows", "total_income"), ("seasonal_outflows", "total_expenses")),
+}
+"""Lines of an optional part that must equal a line of the main statement, (line, must equal).
+
+The cash-flow statement's closing cash is the balance sheet's cash and bank balances (under the
+small-enterprise standard both are 库存现金, bank deposits and other monetary funds); a
+household's months add up to the year's income and expenses it declared."""
 
 
 def statement_lines(basis: StatementBasis | str) -> tuple[StatementLine, ...]:
@@ -189,6 +255,8 @@ class StatementProblemCode(StrEnum):
     MISSING_SUBTOTAL = "missing_subtotal"
     SUBTOTAL_MISMATCH = "subtotal_mismatch"
     DOES_NOT_BALANCE = "does_not_balance"
+    DISAGREES_WITH_STATEMENT = "disagrees_with_statement"
+    """A line of an optional part differs from the line of the main statement it must equal."""
 
 
 @dataclass(frozen=True)
@@ -196,7 +264,8 @@ class StatementProblem:
     """One thing wrong with a statement: which line, what it should be and what it is.
 
     For ``DOES_NOT_BALANCE`` the line is the liabilities-and-equity total, ``expected`` the
-    total assets.
+    total assets; for ``DISAGREES_WITH_STATEMENT`` the line is the one of the optional part,
+    ``expected`` the amount of the main statement's line it must equal.
     """
 
     code: StatementProblemCode
@@ -223,16 +292,31 @@ def statement_totals(basis: StatementBasis | str, details: Mapping[str, Decimal]
     return totals
 
 
+def parts_given(basis: StatementBasis | str, amounts: Mapping[str, Decimal]) -> frozenset[StatementPart]:
+    """The parts of a statement of ``basis`` that have at least one line in ``amounts``.
+
+    Rule: an optional part (cash flow, seasonal) with no line at all was not handed in; its
+    lines are then unknown rather than 0.
+    """
+    part_of = {line.code: line.part for line in statement_lines(basis)}
+    return frozenset(part_of[code] for code in amounts if code in part_of)
+
+
 def statement_problems(basis: StatementBasis | str, amounts: Mapping[str, Decimal]) -> tuple[StatementProblem, ...]:
     """What is wrong with a statement of ``basis`` whose lines are ``amounts`` (code -> yuan).
 
     Checks, in this order: every code is a line of the basis; every subtotal is present and
-    equals the signed sum of its lines (``statement_totals``); total assets equal total
-    liabilities plus equity (net worth). An empty tuple means the statement balances.
+    equals the signed sum of its lines (``statement_totals``), the subtotals of an optional
+    part only when that part is given (``OPTIONAL_PARTS``); total assets equal total
+    liabilities plus equity (net worth); a given optional part agrees with the main statement
+    (``AGREEING_LINES``). An empty tuple means the statement balances.
     """
-    known = {line.code for line in statement_lines(basis)}
-    problems = [StatementProblem(StatementProblemCode.UNKNOWN_LINE, code) for code in amounts if code not in known]
+    lines = {line.code: line for line in statement_lines(basis)}
+    given = parts_given(basis, amounts)
+    problems = [StatementProblem(StatementProblemCode.UNKNOWN_LINE, code) for code in amounts if code not in lines]
     for code, expected in statement_totals(basis, amounts).items():
+        if lines[code].part in OPTIONAL_PARTS and lines[code].part not in given:
+            continue
         if code not in amounts:
             problems.append(StatementProblem(StatementProblemCode.MISSING_SUBTOTAL, code, expected=expected))
         elif amounts[code] != expected:
@@ -244,6 +328,14 @@ def statement_problems(basis: StatementBasis | str, amounts: Mapping[str, Decima
         problems.append(
             StatementProblem(StatementProblemCode.DOES_NOT_BALANCE, funding, expected=amounts[assets], found=amounts[funding])
         )
+    totals = statement_totals(basis, amounts)
+    for code, other in AGREEING_LINES[StatementBasis(basis)]:
+        if lines[code].part not in given:
+            continue
+        found = amounts.get(code, totals.get(code, Decimal(0)))
+        expected = amounts.get(other, totals.get(other, Decimal(0)))
+        if found != expected:
+            problems.append(StatementProblem(StatementProblemCode.DISAGREES_WITH_STATEMENT, code, expected=expected, found=found))
     return tuple(problems)
 
 
