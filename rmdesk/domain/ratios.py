@@ -32,7 +32,7 @@ small-enterprise standard's statements (小企业会计准则, 会小企01-03表
 account manager draws from the household statement (资产负债率, 家庭纯收入对还款额的覆盖).
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -322,3 +322,34 @@ def statement_ratios(
         value = numerator / denominator * unit_factor(ratio.unit, period_months)
         results[ratio.code] = value.quantize(RATIO_PLACES, rounding=ROUND_HALF_UP)
     return results
+
+
+class Trend(StrEnum):
+    """Which way a ratio went over the periods, judged by whether higher is better."""
+
+    IMPROVING = "improving"
+    STABLE = "stable"
+    WORSENING = "worsening"
+
+
+TREND_TOLERANCE = Decimal("0.05")
+"""A ratio that moved by less than 5% of its first value (or 0.05 of a unit from 0) is stable."""
+
+
+def ratio_trend(
+    values: Sequence[Decimal | None], *, higher_is_better: bool, tolerance: Decimal = TREND_TOLERANCE
+) -> Trend | None:
+    """The trend of a ratio over periods given oldest first; ``None`` with fewer than two values.
+
+    Rule: compare the latest known value with the earliest known one; a move of less than
+    ``tolerance`` of the earliest value's size (of 1, when it is 0) is stable, otherwise the move
+    improves when it goes the way ``higher_is_better`` says, and worsens the other way. Missing
+    periods (``None``) are skipped, not read as 0.
+    """
+    known = [value for value in values if value is not None]
+    if len(known) < 2:
+        return None
+    first, last = known[0], known[-1]
+    if abs(last - first) < tolerance * (abs(first) or 1):
+        return Trend.STABLE
+    return Trend.IMPROVING if (last > first) == higher_is_better else Trend.WORSENING

@@ -20,10 +20,13 @@ must be complete and agree with the rest of the statement (closing cash with the
 sheet's cash, the months' money in and out with the year's income and expenses).
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+
+from rmdesk.domain.amortisation import add_months
 
 
 class StatementBasis(StrEnum):
@@ -345,3 +348,148 @@ def statement_balances(basis: StatementBasis | str, amounts: Mapping[str, Decima
     Rule: subtotals add up and assets = liabilities + equity (``statement_problems``).
     """
     return not statement_problems(basis, amounts)
+
+
+class PeriodProblemCode(StrEnum):
+    """What is wrong with the periods of a customer's statements of one basis."""
+
+    NOT_MONTH_END = "not_month_end"
+    """Accounts close on the last day of a month."""
+    BAD_LENGTH = "bad_length"
+    """A period is 1 to 12 months long."""
+    OVERLAP = "overlap"
+    """The period starts before the previous one ended (a second statement of the same months)."""
+    GAP = "gap"
+    """Months between the previous period and this one are not covered by any statement."""
+    LENGTH_DIFFERS = "length_differs"
+    """The period is not as long as the previous one, so flows are not comparable."""
+
+
+@dataclass(frozen=True)
+class StatementPeriod:
+    """The period a statement covers: the months up to and including ``period_end``."""
+
+    period_end: date
+    period_months: int
+
+    @property
+    def start(self) -> date:
+        """The first day of the period: ``period_months`` before the day after its end."""
+        return add_months(self.period_end + timedelta(days=1), -self.period_months)
+
+    @property
+    def days(self) -> int:
+        """How many days the period covers, both ends included."""
+        return (self.period_end - self.start).days + 1
+
+
+@dataclass(frozen=True)
+class PeriodProblem:
+    """One thing wrong with a statement's period, on the header line (``period_end`` or
+    ``period_months``) of the statement ending ``period_end``; ``previous_end`` is the end of the
+    statement before it when the problem is between the two."""
+
+    code: PeriodProblemCode
+    period_end: date
+    line: str
+    expected: date | int | None = None
+    found: date | int | None = None
+    previous_end: date | None = None
+
+
+MAX_PERIOD_MONTHS = 12
+"""The longest period a statement covers: a financial year."""
+
+
+def _month_end(day: date) -> date:
+    return add_months(day.replace(day=1), 1) - timedelta(days=1)
+
+
+def period_problems(periods: Iterable[StatementPeriod]) -> tuple[PeriodProblem, ...]:
+    """What is wrong with the periods of one customer's statements of one basis.
+
+    Rules: a period ends on a month end and is 1-12 months long; taken in order of their end,
+    each period starts the day after the previous one ended: starting earlier is an overlap
+    (two statements for the same months), later a gap; and each is as long as the previous one,
+    since a half-year's flows cannot be compared with a year's. Problems are reported on the
+    later statement of a pair, in order of period end.
+    """
+    ordered = sorted(periods, key=lambda p: (p.period_end, p.period_months))
+    problems: list[PeriodProblem] = []
+    for period in ordered:
+        if period.period_end != _month_end(period.period_end):
+            problems.append(PeriodProblem(PeriodProblemCode.NOT_MONTH_END, period.period_end, "period_end",
+                                          expected=_month_end(period.period_end), found=period.period_end))
+        if not 1 <= period.period_months <= MAX_PERIOD_MONTHS:
+            problems.append(PeriodProblem(PeriodProblemCode.BAD_LENGTH, period.period_end, "period_months",
+                                          expected=MAX_PERIOD_MONTHS, found=period.period_months))
+    for before, period in zip(ordered, ordered[1:], strict=False):
+        follows = before.period_end + timedelta(days=1)
+        if period.start != follows:
+            code = PeriodProblemCode.OVERLAP if period.start < follows else PeriodProblemCode.GAP
+            problems.append(PeriodProblem(code, period.period_end, "period_end", expected=follows, found=period.start,
+                                          previous_end=before.period_end))
+        if period.period_months != before.period_months:
+            problems.append(PeriodProblem(PeriodProblemCode.LENGTH_DIFFERS, period.period_end, "period_months",
+                                          expected=before.period_months, found=period.period_months,
+                                          previous_end=before.period_end))
+    return tuple(problems)
+
+
+@dataclass(frozen=True)
+class SeasonalMonth:
+    """One calendar month of a household's year: money in, money out, and what is left."""
+
+    month: int
+    money_in: Decimal
+    money_out: Decimal
+
+    @property
+    def net(self) -> Decimal:
+        return self.money_in - self.money_out
+
+
+@dataclass(frozen=True)
+class SeasonalCashFlow:
+    """A household's year by month, and what it means for a loan.
+
+    ``funding_need`` is the most money the household is short over any run of consecutive
+    months (the year wraps: a run may go from November into February); ``need_from`` and
+    ``need_to`` are the first and last months of that run. ``surplus_months`` are the months
+    that leave money over: when instalments fit.
+    """
+
+    months: tuple[SeasonalMonth, ...]
+    funding_need: Decimal
+    need_from: int | None
+    need_to: int | None
+    surplus_months: tuple[int, ...]
+
+
+def seasonal_cash_flow(amounts: Mapping[str, Decimal]) -> SeasonalCashFlow | None:
+    """The seasonal cash flow of a household statement's lines, or ``None`` if it has none.
+
+    Rule: a farm borrows for the months its outgoings run ahead of its income and repays from
+    the months of harvest or sale (the pre-loan investigation's 生产经营周期 and 还款来源). The
+    funding need is the largest cumulative shortfall over consecutive months, the year read as
+    a circle, since a season's costs in autumn are repaid from the next summer's harvest.
+    """
+    if not any(code in amounts for m in MONTHS for code in (inflow_code(m), outflow_code(m))):
+        return None
+    months = tuple(
+        SeasonalMonth(m, Decimal(amounts.get(inflow_code(m), 0)), Decimal(amounts.get(outflow_code(m), 0))) for m in MONTHS
+    )
+    need, need_from, need_to = Decimal(0), None, None
+    for first in range(12):
+        shortfall = Decimal(0)
+        for length in range(12):
+            shortfall -= months[(first + length) % 12].net
+            if shortfall > need:
+                need, need_from, need_to = shortfall, first + 1, (first + length) % 12 + 1
+    return SeasonalCashFlow(
+        months=months,
+        funding_need=need,
+        need_from=need_from,
+        need_to=need_to,
+        surplus_months=tuple(month.month for month in months if month.net > 0),
+    )
