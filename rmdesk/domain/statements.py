@@ -64,7 +64,10 @@ class StatementLine:
 
     ``subtotal`` is the code of the line this one adds into (``None`` for a top line such as
     total assets or net profit); ``sign`` is +1 when it adds and -1 when it is subtracted
-    (cost of sales from operating profit, accumulated depreciation from fixed assets).
+    (cost of sales from operating profit, accumulated depreciation from fixed assets). Amounts
+    are entered as positive numbers, the sign doing the subtracting; only a line with
+    ``may_be_negative`` (retained losses, an investment loss, a household's negative net worth)
+    takes a negative amount.
     """
 
     code: str
@@ -73,10 +76,15 @@ class StatementLine:
     part: StatementPart
     subtotal: str | None
     sign: int = 1
+    may_be_negative: bool = False
 
 
-def _line(code: str, zh: str, en: str, part: StatementPart, subtotal: str | None, sign: int = 1) -> StatementLine:
-    return StatementLine(code=code, label_zh=zh, label_en=en, part=part, subtotal=subtotal, sign=sign)
+def _line(
+    code: str, zh: str, en: str, part: StatementPart, subtotal: str | None, sign: int = 1, *, may_be_negative: bool = False
+) -> StatementLine:
+    return StatementLine(
+        code=code, label_zh=zh, label_en=en, part=part, subtotal=subtotal, sign=sign, may_be_negative=may_be_negative
+    )
 
 
 _A, _L, _E, _I = StatementPart.ASSETS, StatementPart.LIABILITIES, StatementPart.EQUITY, StatementPart.INCOME
@@ -119,7 +127,7 @@ SMALL_ENTERPRISE_LINES: tuple[StatementLine, ...] = (
     _line("paid_in_capital", "实收资本（或股本）", "Paid-in capital", _E, "total_equity"),
     _line("capital_reserve", "资本公积", "Capital reserve", _E, "total_equity"),
     _line("surplus_reserve", "盈余公积", "Surplus reserve", _E, "total_equity"),
-    _line("retained_earnings", "未分配利润", "Retained earnings", _E, "total_equity"),
+    _line("retained_earnings", "未分配利润", "Retained earnings", _E, "total_equity", may_be_negative=True),
     _line("total_equity", "所有者权益（或股东权益）合计", "Total equity", _E, "total_liabilities_and_equity"),
     _line("total_liabilities_and_equity", "负债和所有者权益（或股东权益）总计", "Total liabilities and equity", _E, None),
     _line("revenue", "营业收入", "Revenue", _I, "operating_profit"),
@@ -128,7 +136,7 @@ SMALL_ENTERPRISE_LINES: tuple[StatementLine, ...] = (
     _line("selling_expenses", "销售费用", "Selling expenses", _I, "operating_profit", -1),
     _line("administrative_expenses", "管理费用", "Administrative expenses", _I, "operating_profit", -1),
     _line("finance_expenses", "财务费用", "Finance expenses", _I, "operating_profit", -1),
-    _line("investment_income", "加：投资收益", "Add: investment income", _I, "operating_profit"),
+    _line("investment_income", "加：投资收益", "Add: investment income", _I, "operating_profit", may_be_negative=True),
     _line("operating_profit", "营业利润", "Operating profit", _I, "total_profit"),
     _line("non_operating_income", "加：营业外收入", "Add: non-operating income", _I, "total_profit"),
     _line("non_operating_expenses", "减：营业外支出", "Less: non-operating expenses", _I, "total_profit", -1),
@@ -189,7 +197,7 @@ HOUSEHOLD_LINES: tuple[StatementLine, ...] = (
     _line("private_borrowings", "民间借款", "Private borrowings", _L, "total_liabilities"),
     _line("payables", "应付款项", "Payables", _L, "total_liabilities"),
     _line("total_liabilities", "负债合计", "Total liabilities", _L, "total_liabilities_and_net_worth"),
-    _line("net_worth", "家庭净资产", "Household net worth", _E, "total_liabilities_and_net_worth"),
+    _line("net_worth", "家庭净资产", "Household net worth", _E, "total_liabilities_and_net_worth", may_be_negative=True),
     _line("total_liabilities_and_net_worth", "负债和净资产合计", "Total liabilities and net worth", _E, None),
     _line("crop_income", "种植业收入", "Crop income", _I, "total_income"),
     _line("livestock_income", "养殖业收入", "Livestock income", _I, "total_income"),
@@ -255,6 +263,8 @@ class StatementProblemCode(StrEnum):
     """What is wrong with a statement."""
 
     UNKNOWN_LINE = "unknown_line"
+    NEGATIVE_AMOUNT = "negative_amount"
+    """A negative amount on a detail line that is entered as a positive number."""
     MISSING_SUBTOTAL = "missing_subtotal"
     SUBTOTAL_MISMATCH = "subtotal_mismatch"
     DOES_NOT_BALANCE = "does_not_balance"
@@ -308,7 +318,8 @@ def parts_given(basis: StatementBasis | str, amounts: Mapping[str, Decimal]) -> 
 def statement_problems(basis: StatementBasis | str, amounts: Mapping[str, Decimal]) -> tuple[StatementProblem, ...]:
     """What is wrong with a statement of ``basis`` whose lines are ``amounts`` (code -> yuan).
 
-    Checks, in this order: every code is a line of the basis; every subtotal is present and
+    Checks, in this order: every code is a line of the basis; no detail line is negative
+    unless it may be (``StatementLine.may_be_negative``); every subtotal is present and
     equals the signed sum of its lines (``statement_totals``), the subtotals of an optional
     part only when that part is given (``OPTIONAL_PARTS``); total assets equal total
     liabilities plus equity (net worth); a given optional part agrees with the main statement
@@ -317,6 +328,12 @@ def statement_problems(basis: StatementBasis | str, amounts: Mapping[str, Decima
     lines = {line.code: line for line in statement_lines(basis)}
     given = parts_given(basis, amounts)
     problems = [StatementProblem(StatementProblemCode.UNKNOWN_LINE, code) for code in amounts if code not in lines]
+    subtotals = subtotal_codes(basis)
+    problems += [
+        StatementProblem(StatementProblemCode.NEGATIVE_AMOUNT, code, found=amount)
+        for code, amount in amounts.items()
+        if code in lines and code not in subtotals and amount < 0 and not lines[code].may_be_negative
+    ]
     for code, expected in statement_totals(basis, amounts).items():
         if lines[code].part in OPTIONAL_PARTS and lines[code].part not in given:
             continue

@@ -183,3 +183,14 @@ def test_back_to_back_periods_of_one_length_never_have_a_problem(first, count, m
         after = periods[-1].period_end + timedelta(days=1)
         periods.append(StatementPeriod(add_months(after, months) - timedelta(days=1), months))
     assert period_problems(periods) == ()
+
+
+def test_a_detail_line_is_entered_as_a_positive_amount_the_sign_does_the_subtracting():
+    amounts = complete(SE, {**SHOP, "cost_of_sales": -700})
+    assert StatementProblem(StatementProblemCode.NEGATIVE_AMOUNT, "cost_of_sales", found=D(-700)) in statement_problems(SE, amounts)
+
+
+def test_retained_losses_and_a_negative_net_worth_may_be_negative():
+    loss_making = complete(SE, {**SHOP, "retained_earnings": -100, "cash": 0})
+    assert statement_problems(SE, loss_making) == ()
+    assert statement_problems(HH, complete(HH, {"cash_and_deposits": 10, "private_borrowings": 30, "net_worth": -20, "crop_income": 10})) == ()
