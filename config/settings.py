@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "rmdesk.desk",
     "rmdesk.synthetic",
     "rmdesk.analytics",
+    "rmdesk.statements",
+    "rmdesk.rating",
 ]
 
 MIDDLEWARE = [

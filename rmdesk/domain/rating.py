@@ -30,10 +30,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
+from rmdesk.domain.amortisation import add_months
 from rmdesk.domain.authority import MASTER_SCALE, grade_rank
 
 MAX_POINTS = 100
@@ -311,6 +313,24 @@ class RatingPolicy:
 
     def approver_notches(self, role: str | None) -> int:
         return dict(self.override_approvers).get(role or "", 0)
+
+
+def rating_valid_until(decided_on: date, policy: RatingPolicy) -> date:
+    """The last day a rating decided on ``decided_on`` is valid: ``validity_months`` later, less a day.
+
+    Rule: a rating is valid for the policy's months (a year by default, as credit rating
+    manuals require at least yearly re-rating); 2026-03-15 gives 2027-03-14.
+    """
+    return add_months(decided_on, policy.validity_months) - timedelta(days=1)
+
+
+def rating_due(valid_until: date | None, as_of: date, policy: RatingPolicy) -> bool:
+    """Whether a customer whose rating in force lapses after ``valid_until`` is due for re-rating.
+
+    Rule: due without a rating in force (None), or when it lapses within the policy's renewal
+    window from ``as_of``, so that the new rating is decided before the old one lapses.
+    """
+    return valid_until is None or valid_until <= as_of + timedelta(days=policy.renewal_window_days)
 
 
 # --- reading a scorecard from data (the JSON of the administration site) ------------------------
@@ -711,18 +731,3 @@ def grade_lift(
                 found.append((key, GradeLift(target_grade, tuple(changes), after)))
     found.sort(key=lambda pair: pair[0])
     return tuple(lift for _, lift in found[:limit])
-
-
-@dataclass(frozen=True)
-class ScorecardSet:
-    """The scorecards in force, by customer kind, with the master scale and policy they rate by."""
-
-    scorecards: Mapping[str, Scorecard]
-    master_scale: MasterScale
-    policy: RatingPolicy = field(default_factory=RatingPolicy)
-
-    def for_kind(self, kind: str) -> Scorecard:
-        try:
-            return self.scorecards[kind]
-        except KeyError:
-            raise ScorecardError(f"customer kind {kind}", "no scorecard is in force for this kind of customer") from None

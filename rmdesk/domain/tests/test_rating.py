@@ -1,6 +1,7 @@
 """Expert scorecard rating: points, score, grade boundaries, default, overrides, what lifts a grade."""
 
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -29,6 +30,8 @@ from rmdesk.domain.rating import (
     override_approval_problem,
     override_problems,
     rate,
+    rating_due,
+    rating_valid_until,
     scorecard_from_data,
 )
 
@@ -351,3 +354,18 @@ def test_a_higher_score_never_gives_a_worse_grade(a, b):
 def test_a_worse_grade_never_has_a_lower_pd():
     pds = [SCALE.pd(g) for g in MASTER_SCALE]
     assert pds == sorted(pds)
+
+
+# --- validity ---------------------------------------------------------------------------------------
+
+
+def test_a_rating_is_valid_for_a_year_less_a_day():
+    assert rating_valid_until(date(2026, 3, 15), POLICY) == date(2027, 3, 14)
+    assert rating_valid_until(date(2024, 2, 29), POLICY) == date(2025, 2, 27)
+
+
+def test_a_rating_lapsing_within_the_renewal_window_is_due():
+    as_of = date(2026, 10, 31)
+    assert rating_due(None, as_of, POLICY)
+    assert rating_due(date(2026, 11, 30), as_of, POLICY)
+    assert not rating_due(date(2026, 12, 1), as_of, POLICY)
