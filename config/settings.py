@@ -64,7 +64,6 @@ INSTALLED_APPS = [
     "rmdesk.desk",
     "rmdesk.synthetic",
     "rmdesk.analytics",
-    "rmdesk.statements",
     "rmdesk.rating",
 ]
 
