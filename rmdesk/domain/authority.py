@@ -94,7 +94,9 @@ class ApprovalLevel:
         return within_authority(self.limits, product_family=product_family, amount=amount, grade=grade)
 
 
-def approval_route(levels: Sequence[ApprovalLevel], *, product_family: str, amount: Decimal, grade: str) -> tuple[str, ...]:
+def approval_route(
+    levels: Sequence[ApprovalLevel], *, product_family: str, amount: Decimal, grade: str
+) -> tuple[str, ...]:
     """The levels an application passes, in order: every level up to the lowest one that may decide it.
 
     `levels` is the bank's ladder, lowest first. The deciding level is the lowest whose
@@ -106,7 +108,9 @@ def approval_route(levels: Sequence[ApprovalLevel], *, product_family: str, amou
     """
     codes = [level.code for level in levels]
     if not codes or len(set(codes)) != len(codes):
-        raise AuthorityError(AuthorityErrorCode.LEVELS_INVALID, f"an approval ladder needs distinct levels, not {codes}")
+        raise AuthorityError(
+            AuthorityErrorCode.LEVELS_INVALID, f"an approval ladder needs distinct levels, not {codes}"
+        )
     for position, level in enumerate(levels):
         if level.covers(product_family=product_family, amount=amount, grade=grade):
             return tuple(codes[: position + 1])
@@ -129,7 +133,9 @@ class Delegation:
 
     def __post_init__(self) -> None:
         if self.delegate == self.delegator:
-            raise AuthorityError(AuthorityErrorCode.DELEGATION_INVALID, f"{self.delegator} cannot delegate to themselves")
+            raise AuthorityError(
+                AuthorityErrorCode.DELEGATION_INVALID, f"{self.delegator} cannot delegate to themselves"
+            )
         if self.ends_on < self.starts_on:
             raise AuthorityError(
                 AuthorityErrorCode.DELEGATION_INVALID,
@@ -151,8 +157,9 @@ class Signatory:
     on_behalf_of: str | None = None
 
 
-def signatory(person: str, *, level: str, on: date, holders: Mapping[str, Collection[str]],
-              delegations: Iterable[Delegation] = ()) -> Signatory:
+def signatory(
+    person: str, *, level: str, on: date, holders: Mapping[str, Collection[str]], delegations: Iterable[Delegation] = ()
+) -> Signatory:
     """Who `person` signs as at `level` on `on`: as a holder of the level, or as a delegate.
 
     `holders` maps each level to the people who hold it. A person holding the level signs in

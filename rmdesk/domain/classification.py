@@ -138,8 +138,9 @@ class ClassificationPolicy:
 DEFAULT_CLASSIFICATION_POLICY = ClassificationPolicy()
 
 
-def days_past_due_floor(days_past_due: int, *, credit_card: bool = False,
-                        policy: ClassificationPolicy = DEFAULT_CLASSIFICATION_POLICY) -> Category:
+def days_past_due_floor(
+    days_past_due: int, *, credit_card: bool = False, policy: ClassificationPolicy = DEFAULT_CLASSIFICATION_POLICY
+) -> Category:
     """The best category allowed for an asset `days_past_due` days past due.
 
     Loans and other assets (the 2023 Measures): any overdue -> at least special mention; over 90
@@ -161,8 +162,12 @@ def days_past_due_floor(days_past_due: int, *, credit_card: bool = False,
     return category
 
 
-def observation_period_end(*, first_repayment_on: date, repayment_period_months: int,
-                           policy: ClassificationPolicy = DEFAULT_CLASSIFICATION_POLICY) -> date:
+def observation_period_end(
+    *,
+    first_repayment_on: date,
+    repayment_period_months: int,
+    policy: ClassificationPolicy = DEFAULT_CLASSIFICATION_POLICY,
+) -> date:
     """The last day of a restructured asset's observation period (重组观察期).
 
     The 2023 Measures: the period starts on the first repayment date agreed after the contract
@@ -246,8 +251,9 @@ class Classification:
         return any(r.rule is FloorRule.JUDGEMENT and r.category.rank < self.floor.rank for r in self.reasons)
 
 
-def classify_exposure(exposure: Exposure, *, as_of: date,
-                      policy: ClassificationPolicy = DEFAULT_CLASSIFICATION_POLICY) -> Classification:
+def classify_exposure(
+    exposure: Exposure, *, as_of: date, policy: ClassificationPolicy = DEFAULT_CLASSIFICATION_POLICY
+) -> Classification:
     """Classify one asset as of `as_of`: the worst of its floors and the judgement.
 
     Floors (the 2023 Measures, DESIGN.md section 3): days past due (or the credit-card table);
@@ -291,8 +297,13 @@ def classify_exposure(exposure: Exposure, *, as_of: date,
     return Classification(exposure.reference, exposure.balance, floor, category, tuple(reasons))
 
 
-def classify_debtor(exposures: Iterable[Exposure], *, as_of: date, retail: bool,
-                    policy: ClassificationPolicy = DEFAULT_CLASSIFICATION_POLICY) -> tuple[Classification, ...]:
+def classify_debtor(
+    exposures: Iterable[Exposure],
+    *,
+    as_of: date,
+    retail: bool,
+    policy: ClassificationPolicy = DEFAULT_CLASSIFICATION_POLICY,
+) -> tuple[Classification, ...]:
     """Classify every asset of one debtor at this bank, then apply the debtor-level rule.
 
     The 2023 Measures classify the debtor, not only the asset: for a non-retail debtor
@@ -340,6 +351,7 @@ def check_judgement(proposed: Category, floor: Classification) -> Category:
         because = "; ".join(r.detail for r in floor.reasons if r.rule is not FloorRule.JUDGEMENT)
         raise ClassificationError(
             ClassificationErrorCode.JUDGEMENT_BETTER_THAN_FLOOR,
-            f"{floor.reference} cannot be classified {proposed}: the rules put it at {floor.floor} or worse ({because})",
+            f"{floor.reference} cannot be classified {proposed}: "
+            f"the rules put it at {floor.floor} or worse ({because})",
         )
     return proposed

@@ -1,11 +1,12 @@
 """Post-loan inspection schedule (贷后检查): when the next inspection is due, and who hears when it is late.
 
 The regulators' loan-management measures (working-capital, fixed-asset and personal loans)
-require post-loan management but leave its rhythm to the bank: bank policy held as data (``InspectionPolicy``). The defaults follow common county-bank
-practice: the first inspection within 15 days of disbursement; then quarterly while the loan is
-normal and monthly once it is special mention or worse; a weak grade may shorten the interval,
-never lengthen it; a downgrade brings the next inspection within 15 days. An inspection not done
-by its due date escalates: to the team leader the day after, to the risk officer after 30 days.
+require post-loan management but leave its rhythm to the bank: bank policy held as data
+(``InspectionPolicy``). The defaults follow common county-bank practice: the first inspection
+within 15 days of disbursement; then quarterly while the loan is normal and monthly once it is
+special mention or worse; a weak grade may shorten the interval, never lengthen it; a downgrade
+brings the next inspection within 15 days. An inspection not done by its due date escalates: to
+the team leader the day after, to the risk officer after 30 days.
 """
 
 from __future__ import annotations
@@ -37,13 +38,15 @@ class InspectionError(ValueError):
 
 
 def _default_by_category() -> Mapping[Category, int]:
-    return MappingProxyType({
-        Category.NORMAL: 3,
-        Category.SPECIAL_MENTION: 1,
-        Category.SUBSTANDARD: 1,
-        Category.DOUBTFUL: 1,
-        Category.LOSS: 1,
-    })
+    return MappingProxyType(
+        {
+            Category.NORMAL: 3,
+            Category.SPECIAL_MENTION: 1,
+            Category.SUBSTANDARD: 1,
+            Category.DOUBTFUL: 1,
+            Category.LOSS: 1,
+        }
+    )
 
 
 def _default_by_grade() -> Mapping[str, int]:
@@ -71,11 +74,15 @@ class InspectionPolicy:
     def __post_init__(self) -> None:
         missing = [c.value for c in Category if c not in self.months_by_category]
         if missing:
-            raise InspectionError(InspectionErrorCode.POLICY_INVALID, f"inspection intervals are missing for {', '.join(missing)}")
+            raise InspectionError(
+                InspectionErrorCode.POLICY_INVALID, f"inspection intervals are missing for {', '.join(missing)}"
+            )
         months = [*self.months_by_category.values(), *self.months_by_grade.values()]
         if any(m < 1 for m in months) or self.first_within_days < 0 or self.after_downgrade_within_days < 0:
-            raise InspectionError(InspectionErrorCode.POLICY_INVALID,
-                                  "inspection intervals must be at least 1 month and day counts 0 or more")
+            raise InspectionError(
+                InspectionErrorCode.POLICY_INVALID,
+                "inspection intervals must be at least 1 month and day counts 0 or more",
+            )
         for grade in self.months_by_grade:
             try:
                 grade_rank(grade)
@@ -83,15 +90,18 @@ class InspectionPolicy:
                 raise InspectionError(InspectionErrorCode.POLICY_INVALID, str(error)) from None
         days = [d for d, _ in self.escalation]
         if not days or days[0] < 1 or any(b <= a for a, b in zip(days, days[1:])):
-            raise InspectionError(InspectionErrorCode.POLICY_INVALID,
-                                  f"escalation steps must start at 1 day late or more and rise strictly: {self.escalation}")
+            raise InspectionError(
+                InspectionErrorCode.POLICY_INVALID,
+                f"escalation steps must start at 1 day late or more and rise strictly: {self.escalation}",
+            )
 
 
 DEFAULT_INSPECTION_POLICY = InspectionPolicy()
 
 
-def inspection_interval_months(category: Category, grade: str | None = None,
-                               policy: InspectionPolicy = DEFAULT_INSPECTION_POLICY) -> int:
+def inspection_interval_months(
+    category: Category, grade: str | None = None, policy: InspectionPolicy = DEFAULT_INSPECTION_POLICY
+) -> int:
     """Months from one inspection to the next: the category's interval, shortened by the grade's
     when the grade has a shorter one (bank policy, ``InspectionPolicy``)."""
     months = policy.months_by_category[Category(category)]
@@ -100,9 +110,15 @@ def inspection_interval_months(category: Category, grade: str | None = None,
     return months
 
 
-def next_inspection_due(*, disbursed_on: date, last_inspected_on: date | None, category: Category,
-                        grade: str | None = None, downgraded_on: date | None = None,
-                        policy: InspectionPolicy = DEFAULT_INSPECTION_POLICY) -> date:
+def next_inspection_due(
+    *,
+    disbursed_on: date,
+    last_inspected_on: date | None,
+    category: Category,
+    grade: str | None = None,
+    downgraded_on: date | None = None,
+    policy: InspectionPolicy = DEFAULT_INSPECTION_POLICY,
+) -> date:
     """The date by which the next post-loan inspection must be done.
 
     No inspection since disbursement: ``policy.first_within_days`` after disbursement. Otherwise

@@ -79,7 +79,9 @@ class GuarantorKind(StrEnum):
     INDIVIDUAL = "individual"
 
 
-def _money(value: object, what: str, *, code: PolicyErrorCode = PolicyErrorCode.FACTS_INVALID, positive: bool = False) -> None:
+def _money(
+    value: object, what: str, *, code: PolicyErrorCode = PolicyErrorCode.FACTS_INVALID, positive: bool = False
+) -> None:
     if not isinstance(value, Decimal) or not value.is_finite() or value < 0 or (positive and value == 0):
         need = "more than 0" if positive else "0 or more"
         raise PolicyError(code, f"{what} must be a Decimal of {need}, not {value!r}")
@@ -87,7 +89,9 @@ def _money(value: object, what: str, *, code: PolicyErrorCode = PolicyErrorCode.
 
 def _share(value: object, what: str) -> None:
     if not isinstance(value, Decimal) or not Decimal(0) < value <= 1:
-        raise PolicyError(PolicyErrorCode.POLICY_INVALID, f"{what} must be a Decimal fraction above 0 and at most 1, not {value!r}")
+        raise PolicyError(
+            PolicyErrorCode.POLICY_INVALID, f"{what} must be a Decimal fraction above 0 and at most 1, not {value!r}"
+        )
 
 
 def _frozen(mapping: Mapping) -> Mapping:
@@ -147,8 +151,13 @@ class CreditPolicy:
     rules: frozenset[Rule] = frozenset(Rule)
 
     def __post_init__(self) -> None:
-        for name in ("single_customer_share", "group_share", "related_party_single_share",
-                     "related_party_group_share", "related_party_total_share"):
+        for name in (
+            "single_customer_share",
+            "group_share",
+            "related_party_single_share",
+            "related_party_group_share",
+            "related_party_total_share",
+        ):
             _share(getattr(self, name), name.replace("_", " "))
         for family, grade in self.minimum_grades.items():
             self._grade(grade, f"the minimum grade of {family}")
@@ -312,8 +321,9 @@ def _na(rule: Rule, reason: str, subject: str = "") -> RuleResult:
     return RuleResult(rule, Outcome.NOT_APPLICABLE, None, None, reason, subject)
 
 
-def _share_of_capital(rule: Rule, *, existing: Decimal, amount: Decimal, capital: Decimal, limit: Decimal,
-                      whom: str) -> RuleResult:
+def _share_of_capital(
+    rule: Rule, *, existing: Decimal, amount: Decimal, capital: Decimal, limit: Decimal, whom: str
+) -> RuleResult:
     total = existing + amount
     ratio = total / capital
     return RuleResult(
@@ -326,20 +336,30 @@ def _share_of_capital(rule: Rule, *, existing: Decimal, amount: Decimal, capital
     )
 
 
-def check_concentration(facts: ApplicationFacts, policy: CreditPolicy = DEFAULT_CREDIT_POLICY) -> tuple[RuleResult, ...]:
+def check_concentration(
+    facts: ApplicationFacts, policy: CreditPolicy = DEFAULT_CREDIT_POLICY
+) -> tuple[RuleResult, ...]:
     """Concentration: (loans to the customer + this credit) / net capital <= 10%, and (credit to its
     group + this credit) / net capital <= 15% (Commercial Banking Law art. 39; CBRC Core Indicators,
     DESIGN.md section 3). The new credit counts in full, whatever its product family."""
     single = _share_of_capital(
-        Rule.SINGLE_CUSTOMER_CONCENTRATION, existing=facts.customer_loans, amount=facts.amount,
-        capital=facts.net_capital, limit=policy.single_customer_share, whom="loans to the customer",
+        Rule.SINGLE_CUSTOMER_CONCENTRATION,
+        existing=facts.customer_loans,
+        amount=facts.amount,
+        capital=facts.net_capital,
+        limit=policy.single_customer_share,
+        whom="loans to the customer",
     )
     if facts.group_credit is None:
         group = _na(Rule.GROUP_CONCENTRATION, "the customer belongs to no group")
     else:
         group = _share_of_capital(
-            Rule.GROUP_CONCENTRATION, existing=facts.group_credit, amount=facts.amount,
-            capital=facts.net_capital, limit=policy.group_share, whom="credit to the group",
+            Rule.GROUP_CONCENTRATION,
+            existing=facts.group_credit,
+            amount=facts.amount,
+            capital=facts.net_capital,
+            limit=policy.group_share,
+            whom="credit to the group",
         )
     return single, group
 
@@ -351,12 +371,22 @@ def check_restricted_industry(facts: ApplicationFacts, policy: CreditPolicy = DE
     industry = facts.industry.strip().upper()
     hits = sorted(code for code in policy.restricted_industries if industry.startswith(code))
     if hits:
-        return RuleResult(Rule.RESTRICTED_INDUSTRY, Outcome.FAILED, industry, ", ".join(hits),
-                          f"industry {industry} is restricted by the bank's policy ({', '.join(hits)})")
+        return RuleResult(
+            Rule.RESTRICTED_INDUSTRY,
+            Outcome.FAILED,
+            industry,
+            ", ".join(hits),
+            f"industry {industry} is restricted by the bank's policy ({', '.join(hits)})",
+        )
     within = sorted(code for code in policy.restricted_industries if code.startswith(industry))
     note = f"; restricted classes within it, not ruled out by the code on file: {', '.join(within)}" if within else ""
-    return RuleResult(Rule.RESTRICTED_INDUSTRY, Outcome.PASSED, industry, None,
-                      f"industry {industry} is not on the restricted list{note}")
+    return RuleResult(
+        Rule.RESTRICTED_INDUSTRY,
+        Outcome.PASSED,
+        industry,
+        None,
+        f"industry {industry} is not on the restricted list{note}",
+    )
 
 
 def check_minimum_grade(facts: ApplicationFacts, policy: CreditPolicy = DEFAULT_CREDIT_POLICY) -> RuleResult:
@@ -366,20 +396,30 @@ def check_minimum_grade(facts: ApplicationFacts, policy: CreditPolicy = DEFAULT_
     if facts.grade is None:
         return RuleResult(Rule.MINIMUM_GRADE, Outcome.FAILED, None, minimum, "the borrower has no rating")
     ok = grade_rank(facts.grade) <= grade_rank(minimum)
-    return RuleResult(Rule.MINIMUM_GRADE, _outcome(ok), facts.grade, minimum,
-                      f"grade {facts.grade} {'meets' if ok else 'is worse than'} the minimum {minimum} for {facts.product_family}")
+    return RuleResult(
+        Rule.MINIMUM_GRADE,
+        _outcome(ok),
+        facts.grade,
+        minimum,
+        f"grade {facts.grade} {'meets' if ok else 'is worse than'} the minimum {minimum} for {facts.product_family}",
+    )
 
 
 def check_rating_validity(facts: ApplicationFacts, policy: CreditPolicy = DEFAULT_CREDIT_POLICY) -> RuleResult:
     """Rating validity: the rating must be no older than ``policy.rating_validity_days`` (365: ratings
     are re-done at least yearly, DESIGN.md section 2) on the day of the check."""
     if facts.rated_on is None:
-        return RuleResult(Rule.RATING_VALIDITY, Outcome.FAILED, None, policy.rating_validity_days, "the borrower has no rating")
+        return RuleResult(
+            Rule.RATING_VALIDITY, Outcome.FAILED, None, policy.rating_validity_days, "the borrower has no rating"
+        )
     age = (facts.on - facts.rated_on).days
     expires = facts.rated_on + timedelta(days=policy.rating_validity_days)
     ok = 0 <= age <= policy.rating_validity_days
     return RuleResult(
-        Rule.RATING_VALIDITY, _outcome(ok), Decimal(age), Decimal(policy.rating_validity_days),
+        Rule.RATING_VALIDITY,
+        _outcome(ok),
+        Decimal(age),
+        Decimal(policy.rating_validity_days),
         f"rated on {facts.rated_on.isoformat()}, {age} days before the check; valid until {expires.isoformat()}"
         + ("" if age >= 0 else " (a rating dated after the check is not accepted)"),
     )
@@ -397,11 +437,17 @@ def check_collateral(facts: ApplicationFacts, policy: CreditPolicy = DEFAULT_CRE
     for item in facts.collateral:
         age = (facts.on - item.valued_on).days
         ok = 0 <= age <= policy.valuation_validity_days
-        results.append(RuleResult(
-            Rule.COLLATERAL_VALUATION, _outcome(ok), Decimal(age), Decimal(policy.valuation_validity_days),
-            f"valued on {item.valued_on.isoformat()}, {age} days before the check (at most {policy.valuation_validity_days})",
-            item.description,
-        ))
+        results.append(
+            RuleResult(
+                Rule.COLLATERAL_VALUATION,
+                _outcome(ok),
+                Decimal(age),
+                Decimal(policy.valuation_validity_days),
+                f"valued on {item.valued_on.isoformat()}, {age} days before the check "
+                f"(at most {policy.valuation_validity_days})",
+                item.description,
+            )
+        )
         if ok:
             current.append(item)
     value = sum((i.value for i in current), Decimal(0))
@@ -412,16 +458,29 @@ def check_collateral(facts: ApplicationFacts, policy: CreditPolicy = DEFAULT_CRE
     unknown = sorted({i.kind for i in current if i.kind not in policy.max_loan_to_value})
     note = f"; not eligible under policy: {', '.join(unknown)}" if unknown else ""
     if value == 0:
-        results.append(RuleResult(Rule.LOAN_TO_VALUE, Outcome.FAILED, None, _yuan(eligible),
-                                  f"no collateral with a current, positive valuation secures {_yuan(facts.amount)} yuan{note}"))
+        results.append(
+            RuleResult(
+                Rule.LOAN_TO_VALUE,
+                Outcome.FAILED,
+                None,
+                _yuan(eligible),
+                f"no collateral with a current, positive valuation secures {_yuan(facts.amount)} yuan{note}",
+            )
+        )
         return tuple(results)
     claims = facts.amount + sum((i.prior_claims for i in current), Decimal(0))
     highest = sum((i.value * policy.max_loan_to_value.get(i.kind, Decimal(0)) for i in current), Decimal(0)) / value
-    results.append(RuleResult(
-        Rule.LOAN_TO_VALUE, _outcome(facts.amount <= eligible), _pct(claims / value), _pct(highest),
-        f"{_yuan(facts.amount)} applied against eligible value {_yuan(eligible)} of collateral worth {_yuan(value)}: "
-        f"loan-to-value {_pct(claims / value)}% including prior claims, at most {_pct(highest)}%{note}",
-    ))
+    results.append(
+        RuleResult(
+            Rule.LOAN_TO_VALUE,
+            _outcome(facts.amount <= eligible),
+            _pct(claims / value),
+            _pct(highest),
+            f"{_yuan(facts.amount)} applied against eligible value {_yuan(eligible)} "
+            f"of collateral worth {_yuan(value)}: "
+            f"loan-to-value {_pct(claims / value)}% including prior claims, at most {_pct(highest)}%{note}",
+        )
+    )
     return tuple(results)
 
 
@@ -440,42 +499,82 @@ def check_guarantors(facts: ApplicationFacts, policy: CreditPolicy = DEFAULT_CRE
             basis, what, multiple = g.annual_income, "annual income", policy.individual_guarantee_multiple
         total = g.amount + g.existing_guarantees
         if basis is None:
-            results.append(RuleResult(Rule.GUARANTOR_CAPACITY, Outcome.FAILED, total, None,
-                                      f"the guarantor's {what} is not on file", g.name))
+            results.append(
+                RuleResult(
+                    Rule.GUARANTOR_CAPACITY,
+                    Outcome.FAILED,
+                    total,
+                    None,
+                    f"the guarantor's {what} is not on file",
+                    g.name,
+                )
+            )
             continue
         capacity = basis * multiple
-        results.append(RuleResult(
-            Rule.GUARANTOR_CAPACITY, _outcome(total <= capacity), total, capacity,
-            f"guarantees {_yuan(g.amount)} here + {_yuan(g.existing_guarantees)} already = {_yuan(total)} yuan "
-            f"against capacity {_yuan(capacity)} ({what} {_yuan(basis)} x {multiple})",
-            g.name,
-        ))
+        results.append(
+            RuleResult(
+                Rule.GUARANTOR_CAPACITY,
+                _outcome(total <= capacity),
+                total,
+                capacity,
+                f"guarantees {_yuan(g.amount)} here + {_yuan(g.existing_guarantees)} already = {_yuan(total)} yuan "
+                f"against capacity {_yuan(capacity)} ({what} {_yuan(basis)} x {multiple})",
+                g.name,
+            )
+        )
     return tuple(results)
 
 
-def check_related_party(facts: ApplicationFacts, policy: CreditPolicy = DEFAULT_CREDIT_POLICY) -> tuple[RuleResult, ...]:
+def check_related_party(
+    facts: ApplicationFacts, policy: CreditPolicy = DEFAULT_CREDIT_POLICY
+) -> tuple[RuleResult, ...]:
     """Related parties: credit to the party, its related group and all related parties, each with
     this credit, at most 10%, 15% and 50% of net capital (CBIRC Order 2022 No. 1), and never
     unsecured (Commercial Banking Law art. 40). Not applicable to a borrower who is not related."""
     related = facts.related_party
-    rules = (Rule.RELATED_PARTY_SINGLE, Rule.RELATED_PARTY_GROUP, Rule.RELATED_PARTY_TOTAL, Rule.RELATED_PARTY_UNSECURED)
+    rules = (
+        Rule.RELATED_PARTY_SINGLE,
+        Rule.RELATED_PARTY_GROUP,
+        Rule.RELATED_PARTY_TOTAL,
+        Rule.RELATED_PARTY_UNSECURED,
+    )
     if related is None:
         return tuple(_na(rule, "the borrower is not a related party of the bank") for rule in rules)
-    single = _share_of_capital(Rule.RELATED_PARTY_SINGLE, existing=related.party_credit, amount=facts.amount,
-                               capital=facts.net_capital, limit=policy.related_party_single_share, whom="credit to the related party")
+    single = _share_of_capital(
+        Rule.RELATED_PARTY_SINGLE,
+        existing=related.party_credit,
+        amount=facts.amount,
+        capital=facts.net_capital,
+        limit=policy.related_party_single_share,
+        whom="credit to the related party",
+    )
     if related.group_credit is None:
         group = _na(Rule.RELATED_PARTY_GROUP, "the related party belongs to no related group")
     else:
-        group = _share_of_capital(Rule.RELATED_PARTY_GROUP, existing=related.group_credit, amount=facts.amount,
-                                  capital=facts.net_capital, limit=policy.related_party_group_share,
-                                  whom="credit to the related group")
-    total = _share_of_capital(Rule.RELATED_PARTY_TOTAL, existing=related.all_related_credit, amount=facts.amount,
-                              capital=facts.net_capital, limit=policy.related_party_total_share,
-                              whom="credit to all related parties")
+        group = _share_of_capital(
+            Rule.RELATED_PARTY_GROUP,
+            existing=related.group_credit,
+            amount=facts.amount,
+            capital=facts.net_capital,
+            limit=policy.related_party_group_share,
+            whom="credit to the related group",
+        )
+    total = _share_of_capital(
+        Rule.RELATED_PARTY_TOTAL,
+        existing=related.all_related_credit,
+        amount=facts.amount,
+        capital=facts.net_capital,
+        limit=policy.related_party_total_share,
+        whom="credit to all related parties",
+    )
     secured = bool(facts.collateral or facts.guarantors)
-    unsecured = RuleResult(Rule.RELATED_PARTY_UNSECURED, _outcome(secured), "secured" if secured else "unsecured", "secured",
-                           "secured by collateral or guarantee" if secured
-                           else "unsecured credit to a related party is not allowed")
+    unsecured = RuleResult(
+        Rule.RELATED_PARTY_UNSECURED,
+        _outcome(secured),
+        "secured" if secured else "unsecured",
+        "secured",
+        "secured by collateral or guarantee" if secured else "unsecured credit to a related party is not allowed",
+    )
     return single, group, total, unsecured
 
 
@@ -497,9 +596,14 @@ def check_policy(facts: ApplicationFacts, policy: CreditPolicy = DEFAULT_CREDIT_
         *check_related_party(facts, policy),
     )
     order = list(Rule)
-    return PolicyReport(tuple(
-        sorted(
-            (r if r.rule in policy.rules else _na(r.rule, "not required by the bank's policy", r.subject) for r in results),
-            key=lambda r: order.index(r.rule),
+    return PolicyReport(
+        tuple(
+            sorted(
+                (
+                    r if r.rule in policy.rules else _na(r.rule, "not required by the bank's policy", r.subject)
+                    for r in results
+                ),
+                key=lambda r: order.index(r.rule),
+            )
         )
-    ))
+    )

@@ -76,9 +76,13 @@ class ProvisionRates:
         _fraction(self.general, "the general reserve rate", ProvisionErrorCode.RATES_INVALID)
         missing = [c.value for c in Category if c not in self.specific]
         if missing:
-            raise ProvisionError(ProvisionErrorCode.RATES_INVALID, f"specific reserve rates are missing for {', '.join(missing)}")
+            raise ProvisionError(
+                ProvisionErrorCode.RATES_INVALID, f"specific reserve rates are missing for {', '.join(missing)}"
+            )
         for category in Category:
-            _fraction(self.specific[category], f"the specific reserve rate for {category}", ProvisionErrorCode.RATES_INVALID)
+            _fraction(
+                self.specific[category], f"the specific reserve rate for {category}", ProvisionErrorCode.RATES_INVALID
+            )
         rates = [self.specific[c] for c in Category]
         if any(worse < better for better, worse in zip(rates, rates[1:])):
             raise ProvisionError(
@@ -106,8 +110,9 @@ class Provision:
         return self.general + self.specific
 
 
-def loan_provision(reference: str, *, balance: Decimal, category: Category,
-                   rates: ProvisionRates = DEFAULT_PROVISION_RATES) -> Provision:
+def loan_provision(
+    reference: str, *, balance: Decimal, category: Category, rates: ProvisionRates = DEFAULT_PROVISION_RATES
+) -> Provision:
     """The general and specific reserves of one loan.
 
     general = balance x ``rates.general`` (1%); specific = balance x the category's rate (2, 25,
@@ -116,7 +121,8 @@ def loan_provision(reference: str, *, balance: Decimal, category: Category,
     """
     if not isinstance(balance, Decimal) or not balance.is_finite() or balance < 0:
         raise ProvisionError(
-            ProvisionErrorCode.BALANCE_INVALID, f"balance of {reference} must be a Decimal of 0 yuan or more, not {balance!r}"
+            ProvisionErrorCode.BALANCE_INVALID,
+            f"balance of {reference} must be a Decimal of 0 yuan or more, not {balance!r}",
         )
     category = Category(category)
     return Provision(
@@ -196,8 +202,9 @@ def ifrs9_stage(*, days_past_due: int, category: Category, significant_increase:
     return Stage.PERFORMING
 
 
-def expected_credit_loss(*, stage: Stage, pd_12_month: Decimal, pd_lifetime: Decimal, lgd: Decimal,
-                         ead: Decimal) -> Decimal:
+def expected_credit_loss(
+    *, stage: Stage, pd_12_month: Decimal, pd_lifetime: Decimal, lgd: Decimal, ead: Decimal
+) -> Decimal:
     """Expected credit loss = PD x LGD x EAD, rounded half-up to the fen (IFRS 9 5.5.3 and 5.5.5).
 
     Stage 1 uses the 12-month PD; stage 2 the lifetime PD; stage 3 (in default) a PD of 1.
@@ -214,6 +221,8 @@ def expected_credit_loss(*, stage: Stage, pd_12_month: Decimal, pd_lifetime: Dec
             f"the lifetime PD ({pd_lifetime}) cannot be below the 12-month PD ({pd_12_month})",
         )
     if not isinstance(ead, Decimal) or not ead.is_finite() or ead < 0:
-        raise ProvisionError(ProvisionErrorCode.BALANCE_INVALID, f"EAD must be a Decimal of 0 yuan or more, not {ead!r}")
+        raise ProvisionError(
+            ProvisionErrorCode.BALANCE_INVALID, f"EAD must be a Decimal of 0 yuan or more, not {ead!r}"
+        )
     pd = {Stage.PERFORMING: pd_12_month, Stage.UNDERPERFORMING: pd_lifetime, Stage.CREDIT_IMPAIRED: Decimal(1)}[stage]
     return round_yuan(pd * lgd * ead)

@@ -23,7 +23,10 @@ from rmdesk.domain.authority import (
 
 # The shipped defaults of rmdesk/org/defaults.py, lowest level first.
 LADDER = (
-    ApprovalLevel("team_leader", (AuthorityLimit("loan", Decimal("500000"), "BBB"), AuthorityLimit("credit_card", Decimal("100000"), "BBB"))),
+    ApprovalLevel(
+        "team_leader",
+        (AuthorityLimit("loan", Decimal("500000"), "BBB"), AuthorityLimit("credit_card", Decimal("100000"), "BBB")),
+    ),
     ApprovalLevel("credit_approver", (AuthorityLimit(None, Decimal("5000000"), "BB"),)),
     ApprovalLevel("head_office", (AuthorityLimit(None, Decimal("50000000"), "B"),)),
 )
@@ -90,7 +93,9 @@ AWAY = Delegation("approver", "leader_b", date(2025, 7, 1), date(2025, 7, 14))
 
 
 def test_a_holder_of_the_level_signs_in_their_own_right():
-    assert signatory("approver", level="credit_approver", on=ON, holders=HOLDERS) == Signatory("approver", "credit_approver")
+    assert signatory("approver", level="credit_approver", on=ON, holders=HOLDERS) == Signatory(
+        "approver", "credit_approver"
+    )
 
 
 def test_a_delegate_signs_for_the_absent_approver_while_the_delegation_is_in_force():

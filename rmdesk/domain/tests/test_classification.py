@@ -138,18 +138,14 @@ def test_after_observation_the_restructured_floor_no_longer_applies():
 
 def test_a_non_retail_debtor_over_10_percent_non_performing_is_all_non_performing():
     # 110,000 of 1,000,000 (11%) is 100 days past due; the other 890,000 is current.
-    results = classify_debtor(
-        [loan("L1", "890000", 0), loan("L2", "110000", 100)], as_of=AS_OF, retail=False
-    )
+    results = classify_debtor([loan("L1", "890000", 0), loan("L2", "110000", 100)], as_of=AS_OF, retail=False)
     assert [r.category for r in results] == [SS, SS]
     assert results[0].reasons[-1].rule is FloorRule.DEBTOR_NON_PERFORMING_SHARE
     assert "11.00%" in results[0].reasons[-1].detail
 
 
 def test_exactly_10_percent_non_performing_leaves_the_other_loans_alone():
-    results = classify_debtor(
-        [loan("L1", "900000", 0), loan("L2", "100000", 100)], as_of=AS_OF, retail=False
-    )
+    results = classify_debtor([loan("L1", "900000", 0), loan("L2", "100000", 100)], as_of=AS_OF, retail=False)
     assert [r.category for r in results] == [N, SS]
 
 
@@ -183,7 +179,10 @@ balances = st.integers(min_value=0, max_value=10_000_000).map(Decimal)
 @given(days, days, st.booleans())
 def test_more_days_past_due_never_gives_a_better_category(a, b, credit_card):
     fewer, more = sorted((a, b))
-    assert days_past_due_floor(more, credit_card=credit_card).rank >= days_past_due_floor(fewer, credit_card=credit_card).rank
+    assert (
+        days_past_due_floor(more, credit_card=credit_card).rank
+        >= days_past_due_floor(fewer, credit_card=credit_card).rank
+    )
 
 
 @given(days, st.one_of(st.none(), categories), st.booleans())
@@ -204,9 +203,7 @@ def test_the_debtor_rule_is_monotone(rows, data, retail):
     index = data.draw(st.integers(min_value=0, max_value=len(rows) - 1))
     extra = data.draw(st.integers(min_value=0, max_value=500))
     before = [loan(f"L{i}", b, d, judgement=j) for i, (b, d, j) in enumerate(rows)]
-    after = [
-        loan(f"L{i}", b, d + (extra if i == index else 0), judgement=j) for i, (b, d, j) in enumerate(rows)
-    ]
+    after = [loan(f"L{i}", b, d + (extra if i == index else 0), judgement=j) for i, (b, d, j) in enumerate(rows)]
     old = classify_debtor(before, as_of=AS_OF, retail=retail)
     new = classify_debtor(after, as_of=AS_OF, retail=retail)
     assert all(n.category.rank >= o.category.rank for o, n in zip(old, new))

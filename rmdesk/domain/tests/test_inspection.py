@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from rmdesk.domain.classification import Category
 from rmdesk.domain.inspection import (
+    DEFAULT_INSPECTION_POLICY,
     Escalation,
     InspectionError,
     InspectionErrorCode,
@@ -22,9 +23,14 @@ N, SM, SS, D, L = Category
 DISBURSED = date(2025, 3, 10)
 
 
-def due(last=None, category=N, grade=None, downgraded_on=None, policy=InspectionPolicy()):
+def due(last=None, category=N, grade=None, downgraded_on=None, policy=DEFAULT_INSPECTION_POLICY):
     return next_inspection_due(
-        disbursed_on=DISBURSED, last_inspected_on=last, category=category, grade=grade, downgraded_on=downgraded_on, policy=policy
+        disbursed_on=DISBURSED,
+        last_inspected_on=last,
+        category=category,
+        grade=grade,
+        downgraded_on=downgraded_on,
+        policy=policy,
     )
 
 
@@ -64,7 +70,9 @@ def test_a_downgrade_before_the_last_inspection_changes_nothing():
 
 def test_an_inspection_late_by_a_day_escalates_to_the_team_leader():
     assert escalation(due_on=date(2025, 3, 25), today=date(2025, 3, 25)) is None
-    assert escalation(due_on=date(2025, 3, 25), today=date(2025, 3, 26)) == Escalation("team_leader", date(2025, 3, 26), 1)
+    assert escalation(due_on=date(2025, 3, 25), today=date(2025, 3, 26)) == Escalation(
+        "team_leader", date(2025, 3, 26), 1
+    )
 
 
 def test_an_inspection_late_by_30_days_escalates_to_the_risk_officer():

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rmdesk.domain.policy import (
+    DEFAULT_CREDIT_POLICY,
     ApplicationFacts,
     Collateral,
     CreditPolicy,
@@ -37,7 +38,7 @@ FACTORY = ApplicationFacts(
 )
 
 
-def result(facts, rule, policy=CreditPolicy()):
+def result(facts, rule, policy=DEFAULT_CREDIT_POLICY):
     (only,) = check_policy(facts, policy).of(rule)
     return only
 
@@ -170,16 +171,25 @@ def test_loan_to_value_does_not_apply_to_unsecured_credit():
 
 def test_an_enterprise_guarantor_may_guarantee_up_to_its_net_worth_in_all():
     # 3,000,000 here + 5,000,000 already = 8,000,000 against net worth 8,000,000
-    g = Guarantor("Jinhe Trading", GuarantorKind.ENTERPRISE, Decimal("3000000"), Decimal("5000000"), net_worth=Decimal("8000000"))
+    g = Guarantor(
+        "Jinhe Trading", GuarantorKind.ENTERPRISE, Decimal("3000000"), Decimal("5000000"), net_worth=Decimal("8000000")
+    )
     r = result(replace(FACTORY, guarantors=(g,)), Rule.GUARANTOR_CAPACITY)
-    assert (r.outcome, r.measured, r.limit, r.subject) == (Outcome.PASSED, Decimal("8000000"), Decimal("8000000"), "Jinhe Trading")
+    assert (r.outcome, r.measured, r.limit, r.subject) == (
+        Outcome.PASSED,
+        Decimal("8000000"),
+        Decimal("8000000"),
+        "Jinhe Trading",
+    )
     over = replace(g, existing_guarantees=Decimal("5000000.01"))
     assert result(replace(FACTORY, guarantors=(over,)), Rule.GUARANTOR_CAPACITY).outcome is Outcome.FAILED
 
 
 def test_an_individual_guarantor_may_guarantee_up_to_five_times_annual_income():
     # income 120,000 x 5 = 600,000; 500,000 here + 150,000 already = 650,000: fails
-    g = Guarantor("Wang Fang", GuarantorKind.INDIVIDUAL, Decimal("500000"), Decimal("150000"), annual_income=Decimal("120000"))
+    g = Guarantor(
+        "Wang Fang", GuarantorKind.INDIVIDUAL, Decimal("500000"), Decimal("150000"), annual_income=Decimal("120000")
+    )
     r = result(replace(FACTORY, guarantors=(g,)), Rule.GUARANTOR_CAPACITY)
     assert (r.outcome, r.measured, r.limit) == (Outcome.FAILED, Decimal("650000"), Decimal("600000"))
 

@@ -48,13 +48,17 @@ def test_each_loans_reserve_is_rounded_half_up_to_the_fen():
 
 
 def test_rates_are_data_within_the_guidelines_20_percent_band():
-    rates = ProvisionRates(specific={N: Decimal(0), SM: Decimal("0.02"), SS: Decimal("0.30"), D: Decimal("0.60"), L: Decimal(1)})
+    rates = ProvisionRates(
+        specific={N: Decimal(0), SM: Decimal("0.02"), SS: Decimal("0.30"), D: Decimal("0.60"), L: Decimal(1)}
+    )
     assert provision("1000000", SS, rates=rates).specific == Decimal("300000.00")
 
 
 def test_a_worse_category_may_not_have_a_lower_rate():
     with pytest.raises(ProvisionError) as caught:
-        ProvisionRates(specific={N: Decimal(0), SM: Decimal("0.30"), SS: Decimal("0.25"), D: Decimal("0.5"), L: Decimal(1)})
+        ProvisionRates(
+            specific={N: Decimal(0), SM: Decimal("0.30"), SS: Decimal("0.25"), D: Decimal("0.5"), L: Decimal(1)}
+        )
     assert caught.value.code is ProvisionErrorCode.RATES_INVALID
 
 
@@ -91,7 +95,9 @@ def test_provisions_roll_up_by_any_key_and_tie_out_to_the_loans():
 
 @given(st.lists(st.tuples(st.integers(0, 10**9), st.sampled_from(list(Category))), min_size=1, max_size=20))
 def test_a_roll_up_equals_the_sum_of_its_loans(rows):
-    provisions = [loan_provision(f"L{i}", balance=Decimal(fen).scaleb(-2), category=c) for i, (fen, c) in enumerate(rows)]
+    provisions = [
+        loan_provision(f"L{i}", balance=Decimal(fen).scaleb(-2), category=c) for i, (fen, c) in enumerate(rows)
+    ]
     total = roll_up(("bank", p) for p in provisions)["bank"]
     assert total.total == sum(p.total for p in provisions)
     assert total.loans == len(provisions)
@@ -110,21 +116,33 @@ def test_a_worse_category_never_needs_a_smaller_reserve(fen, a, b):
 def test_stage_1_uses_the_12_month_pd():
     # 1,000,000 x 2% x 45% = 9,000.00
     ecl = expected_credit_loss(
-        stage=Stage.PERFORMING, pd_12_month=Decimal("0.02"), pd_lifetime=Decimal("0.08"), lgd=Decimal("0.45"), ead=Decimal("1000000")
+        stage=Stage.PERFORMING,
+        pd_12_month=Decimal("0.02"),
+        pd_lifetime=Decimal("0.08"),
+        lgd=Decimal("0.45"),
+        ead=Decimal("1000000"),
     )
     assert ecl == Decimal("9000.00")
 
 
 def test_stage_2_uses_the_lifetime_pd():
     ecl = expected_credit_loss(
-        stage=Stage.UNDERPERFORMING, pd_12_month=Decimal("0.02"), pd_lifetime=Decimal("0.08"), lgd=Decimal("0.45"), ead=Decimal("1000000")
+        stage=Stage.UNDERPERFORMING,
+        pd_12_month=Decimal("0.02"),
+        pd_lifetime=Decimal("0.08"),
+        lgd=Decimal("0.45"),
+        ead=Decimal("1000000"),
     )
     assert ecl == Decimal("36000.00")
 
 
 def test_stage_3_is_in_default_so_loss_is_lgd_times_ead():
     ecl = expected_credit_loss(
-        stage=Stage.CREDIT_IMPAIRED, pd_12_month=Decimal("0.02"), pd_lifetime=Decimal("0.08"), lgd=Decimal("0.45"), ead=Decimal("1000000")
+        stage=Stage.CREDIT_IMPAIRED,
+        pd_12_month=Decimal("0.02"),
+        pd_lifetime=Decimal("0.08"),
+        lgd=Decimal("0.45"),
+        ead=Decimal("1000000"),
     )
     assert ecl == Decimal("450000.00")
 
@@ -132,7 +150,11 @@ def test_stage_3_is_in_default_so_loss_is_lgd_times_ead():
 def test_a_lifetime_pd_below_the_12_month_pd_is_refused():
     with pytest.raises(ProvisionError) as caught:
         expected_credit_loss(
-            stage=Stage.PERFORMING, pd_12_month=Decimal("0.1"), pd_lifetime=Decimal("0.05"), lgd=Decimal("0.45"), ead=Decimal("1")
+            stage=Stage.PERFORMING,
+            pd_12_month=Decimal("0.1"),
+            pd_lifetime=Decimal("0.05"),
+            lgd=Decimal("0.45"),
+            ead=Decimal("1"),
         )
     assert caught.value.code is ProvisionErrorCode.PARAMETER_OUT_OF_RANGE
 
