@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("rmdesk.core.urls")),
     path("", include("rmdesk.org.urls")),
     path("", include("rmdesk.customers.urls")),
+    path("", include("rmdesk.rating.urls")),
 ]

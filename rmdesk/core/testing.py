@@ -23,6 +23,9 @@ from rmdesk.org.defaults import install_default_roles
 from rmdesk.org.models import ApprovalAuthority, OrgUnit, OrgUnitKind, Role, RoleCode, User
 from rmdesk.products.models import DailyBalance, Holding, Product, ProductFamily, Transaction
 from rmdesk.products.services import positions_refresh
+from rmdesk.rating.defaults import install_rating_defaults
+from rmdesk.rating.models import MasterScaleGrade, RatingPolicy, Scorecard
+from rmdesk.rating.services import rating_propose_due
 
 TEST_PASSWORD = "a-long-test-password-7"
 AS_OF = datetime.date(2026, 10, 31)
@@ -144,6 +147,9 @@ def bank(db) -> SmallBank:
         for i in schedule
     )
     positions_refresh(as_of=AS_OF)
+    # The nightly run's first step: proposed ratings for the farmer (a borrower) and the factory.
+    install_rating_defaults(Scorecard, MasterScaleGrade, RatingPolicy)
+    rating_propose_due(as_of=AS_OF)
     for customer in (farmer, shop, factory, teacher):
         customer.refresh_from_db()
     return SmallBank(

@@ -13,9 +13,10 @@ class Scale:
 
     ``transactions`` is a target over the 12 months: the generator sets the customers' level
     of activity from it, so the count seeded lands near it, not on it. ``loans`` is exact.
-    Customers are split by kind in the shares given (individuals take the rest); account
-    managers are ``managers_per_outlet`` in each of ``outlets`` outlets, one outlet per
-    township, so there are at most as many outlets as townships. ``chunk_customers`` is how
+    Customers are split by kind in the shares given (individuals take the rest); there are
+    ``managers_per_outlet`` account managers for each of ``outlets`` outlets (one outlet per
+    township, so at most as many outlets as townships), staffed to the outlets in proportion
+    to their customers. ``chunk_customers`` is how
     many customers' transactions are generated and loaded at a time: it bounds memory, and it
     is part of the scale because the random streams are drawn per chunk.
     """

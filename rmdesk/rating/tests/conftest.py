@@ -10,8 +10,7 @@ from rmdesk.core.testing import AS_OF
 from rmdesk.credit.models import Instalment
 from rmdesk.customers.models import FinancialStatement, FinancialStatementLine
 from rmdesk.domain.statements import StatementBasis, statement_totals
-from rmdesk.rating.defaults import install_rating_defaults
-from rmdesk.rating.models import MasterScaleGrade, RatingPolicy, Scorecard
+from rmdesk.rating.models import Rating
 
 FACTORY_2025 = {
     "cash": "500000", "accounts_receivable": "800000", "inventories": "600000", "fixed_assets_cost": "3000000",
@@ -42,8 +41,8 @@ def add_statement(customer, basis: StatementBasis, period_end: datetime.date, de
 
 @pytest.fixture
 def rated_bank(bank):
-    """The small bank with the rating defaults, the factory's last two years and the farmer's year."""
-    install_rating_defaults(Scorecard, MasterScaleGrade, RatingPolicy)
+    """The small bank, before its nightly proposal, with the factory's last two years and the farmer's year."""
+    Rating.objects.all().delete()
     add_statement(bank.factory, StatementBasis.SMALL_ENTERPRISE, datetime.date(2025, 12, 31), FACTORY_2025)
     add_statement(bank.factory, StatementBasis.SMALL_ENTERPRISE, datetime.date(2024, 12, 31), FACTORY_2024)
     add_statement(bank.farmer, StatementBasis.HOUSEHOLD, datetime.date(2026, 2, 28), FARMER_2025)

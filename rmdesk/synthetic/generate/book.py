@@ -31,11 +31,14 @@ def generate_book(scale: Scale, seed: int, window: Window, org: Org, customers: 
     """
     rng = rng_for(seed, "book")
     c = customers
-    n, last, mpo = c.n, window.last, scale.managers_per_outlet
+    n, last = c.n, window.last
     since = c.since
     manager = c.manager
     outlet = c.township
-    colleague = outlet * mpo + (manager - outlet * mpo + rng.integers(1, max(mpo, 2), n)) % mpo
+    # Colleagues are the other managers of the customer's outlet; an outlet of one has none.
+    first, staff = org.outlet_first_manager[outlet], org.outlet_staff[outlet]
+    has_colleague = staff > 1
+    colleague = first + (manager - first + rng.integers(1, np.maximum(staff, 2))) % staff
 
     departed_of_outlet = np.full(scale.outlets, -1)
     departed_on = np.full(scale.outlets, -1)
@@ -46,14 +49,14 @@ def generate_book(scale: Scale, seed: int, window: Window, org: Org, customers: 
 
     handed = (rng.random(n) < scale.handover_share) & (since < last - 60)
     by_departed = handed & (their_departed >= 0) & (since < left_on - 30) & (rng.random(n) < 0.6)
-    by_colleague = handed & ~by_departed & (mpo > 1)
+    by_colleague = handed & ~by_departed & has_colleague
     handover_on = np.where(by_departed, left_on, since + 30 + (rng.random(n) * np.maximum(last - since - 31, 0)).astype(np.int64))
     previous = np.where(by_departed, org.departed_ids[np.maximum(their_departed, 0)], org.manager_ids[colleague])
     earlier = by_departed | by_colleague
     reason = np.where(by_departed, _DEPARTURE_REASON, rng.integers(0, len(HANDOVER_REASONS), n))
 
-    assisting = (rng.random(n) < scale.assisting_share) & (mpo > 1)
-    helper = outlet * mpo + (manager - outlet * mpo + rng.integers(1, max(mpo, 2), n)) % mpo
+    assisting = (rng.random(n) < scale.assisting_share) & has_colleague
+    helper = first + (manager - first + rng.integers(1, np.maximum(staff, 2))) % staff
     helps_from = since + (rng.random(n) * (last - since)).astype(np.int64)
 
     leader = org.leader_ids[outlet]

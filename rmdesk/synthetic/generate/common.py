@@ -183,13 +183,6 @@ def choose(rng: np.random.Generator, weights: tuple[float, ...] | np.ndarray, n:
     return rng.choice(len(p), size=n, p=p / p.sum())
 
 
-def choose_rows(rng: np.random.Generator, cdf: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """One index per event from a per-profile distribution: ``cdf[rows[i]]`` is row i's CDF."""
-    u = rng.random(len(rows))
-    # Rounding can leave the last CDF value a hair under 1; never step past the last index.
-    return np.minimum((cdf[rows] < u[:, None]).sum(axis=1), cdf.shape[1] - 1)
-
-
 def ascii_strings(codes: np.ndarray) -> np.ndarray:
     """Rows of ASCII codes (``uint8``, one row per string) as fixed-width strings."""
     codes = np.ascontiguousarray(codes, dtype=np.uint8)

@@ -14,7 +14,7 @@ import numpy as np
 import polars as pl
 
 from rmdesk.customers.models import CustomerKind, IdentifierKind, Industry
-from rmdesk.synthetic.generate.common import Window, choose, choose_rows, lognormal_yuan, rng_for, ymd
+from rmdesk.synthetic.generate.common import Window, choose, lognormal_yuan, rng_for, ymd
 from rmdesk.synthetic.generate.identity import credit_codes, mobile_phones, person_names, resident_ids, sequence_ranks
 from rmdesk.synthetic.generate.org import Org
 from rmdesk.synthetic.names import (
@@ -179,6 +179,29 @@ def _sections(rng: np.random.Generator, kind: np.ndarray) -> np.ndarray:
     return section
 
 
+_BOOK_SHAPE = 8.0
+"""Shape of the gamma law of book shares within an outlet: books vary by about a third."""
+
+
+def _primary_managers(rng: np.random.Generator, township: np.ndarray, org: Org) -> np.ndarray:
+    """Each customer's primary account manager (index in ``org.manager_ids``), of their outlet.
+
+    Within an outlet, each manager's share of its customers is drawn from a gamma law, so books
+    differ as they do in a real outlet (a senior manager's is larger), around the outlet's
+    customers per manager: a few hundred to about 1,500 customers at county scale.
+    """
+    staff, first = org.outlet_staff, org.outlet_first_manager
+    shares = rng.gamma(_BOOK_SHAPE, size=int(staff.sum()))
+    u = rng.random(len(township))
+    manager = np.empty(len(township), dtype=np.int64)
+    for k in range(len(staff)):
+        mine = township == k
+        share = shares[first[k] : first[k] + staff[k]]
+        cdf = np.cumsum(share) / share.sum()
+        manager[mine] = first[k] + np.minimum(np.searchsorted(cdf, u[mine]), staff[k] - 1)
+    return manager
+
+
 def generate_customers(scale: Scale, seed: int, window: Window, org: Org) -> Customers:
     """The bank's customers of four kinds, with valid identifiers and a plan of their money.
 
@@ -221,9 +244,7 @@ def generate_customers(scale: Scale, seed: int, window: Window, org: Org) -> Cus
     )
     individual, farmer = kind == INDIVIDUAL, kind == FARMER
 
-    manager_weights = rng.gamma(4.0, size=(scale.outlets, scale.managers_per_outlet))
-    cdf = np.cumsum(manager_weights, axis=1) / manager_weights.sum(axis=1, keepdims=True)
-    manager = township * scale.managers_per_outlet + choose_rows(rng, cdf, township)
+    manager = _primary_managers(rng, township, org)
 
     pay = np.zeros(n, dtype=np.int64)
     salaried = individual & np.isin(role, [i for i, (_, _, s) in enumerate(OCCUPATIONS) if s])

@@ -43,9 +43,10 @@ class Org:
     """Org units and users as frames, and the arrays the rest of the bank is built on.
 
     ``manager_ids[i]`` is the user id of account manager ``am{i+1}`` and ``manager_outlet[i]`` the
-    outlet index it works in; ``outlet_unit_ids[k]`` is the org unit of outlet ``k`` (township
-    ``k``); ``leader_ids[k]`` its team leader; ``departed_ids`` / ``departed_outlet`` the managers
-    who left.
+    outlet index it works in; ``outlet_staff[k]`` is how many account managers outlet ``k`` has
+    and ``outlet_first_manager[k]`` the index of its first; ``outlet_unit_ids[k]`` is the org unit
+    of outlet ``k`` (township ``k``); ``leader_ids[k]`` its team leader; ``departed_ids`` /
+    ``departed_outlet`` the managers who left.
     """
 
     units: pl.DataFrame
@@ -53,10 +54,35 @@ class Org:
     outlet_unit_ids: np.ndarray
     manager_ids: np.ndarray
     manager_outlet: np.ndarray
+    outlet_staff: np.ndarray
     leader_ids: np.ndarray
     departed_ids: np.ndarray
     departed_outlet: np.ndarray
     departed_on: np.ndarray
+
+    @property
+    def outlet_first_manager(self) -> np.ndarray:
+        """Index in ``manager_ids`` of each outlet's first account manager."""
+        return np.concatenate([[0], np.cumsum(self.outlet_staff)[:-1]]).astype(np.int64)
+
+
+def outlet_staffing(scale: Scale) -> np.ndarray:
+    """How many account managers each outlet has: the bank's managers shared by customers.
+
+    A bank staffs an outlet for the customers it serves, so the scale's account managers are
+    shared among the outlets in proportion to their townships' weight in ``TOWNSHIPS`` (the
+    share of the customers each gets), at least one each, by largest remainder so that the
+    total is ``scale.account_managers``. A county seat outlet with 15% of the customers gets
+    about 15% of the managers; equal staffing would give its managers books several times the
+    size of a village outlet's.
+    """
+    weights = np.array([w for _, w in TOWNSHIPS[: scale.outlets]])
+    spare = scale.account_managers - scale.outlets
+    quota = spare * weights / weights.sum()
+    staff = 1 + np.floor(quota).astype(np.int64)
+    short = scale.account_managers - int(staff.sum())
+    staff[np.argsort(-(quota - np.floor(quota)), kind="stable")[:short]] += 1
+    return staff
 
 
 def _units(scale: Scale) -> tuple[pl.DataFrame, np.ndarray, np.ndarray]:
@@ -102,7 +128,8 @@ def _units(scale: Scale) -> tuple[pl.DataFrame, np.ndarray, np.ndarray]:
 def generate_org(scale: Scale, seed: int, as_of: datetime.date) -> Org:
     """Head office, branches and outlets; the staff with their roles and org units.
 
-    Plants: account managers in every outlet, a team leader per outlet, a credit approver and a
+    Plants: account managers in every outlet, as many as its customers call for
+    (``outlet_staffing``), a team leader per outlet, a credit approver and a
     risk officer at the first branch, a head-office user, a compliance officer and an
     administrator at head office,
     and managers who have left (inactive) spread over the outlets.
@@ -119,7 +146,8 @@ def generate_org(scale: Scale, seed: int, as_of: datetime.date) -> Org:
     ]
     first_leader = len(rows)
     rows += [(f"leader{k + 1}", RoleCode.TEAM_LEADER.value, int(outlet_ids[k]), True) for k in range(scale.outlets)]
-    manager_outlet = np.repeat(np.arange(scale.outlets), scale.managers_per_outlet)
+    staff = outlet_staffing(scale)
+    manager_outlet = np.repeat(np.arange(scale.outlets), staff)
     rows += [(f"am{i + 1}", RoleCode.ACCOUNT_MANAGER.value, int(outlet_ids[k]), True) for i, k in enumerate(manager_outlet)]
     departed_outlet = np.arange(scale.departed_managers) % scale.outlets
     rows += [(f"departed{i + 1}", RoleCode.ACCOUNT_MANAGER.value, int(outlet_ids[k]), False) for i, k in enumerate(departed_outlet)]
@@ -163,6 +191,7 @@ def generate_org(scale: Scale, seed: int, as_of: datetime.date) -> Org:
         outlet_unit_ids=outlet_ids,
         manager_ids=ids[first_manager:first_departed],
         manager_outlet=manager_outlet,
+        outlet_staff=staff,
         leader_ids=ids[first_leader:first_manager],
         departed_ids=ids[first_departed:],
         departed_outlet=departed_outlet,
