@@ -254,13 +254,9 @@ class Rating(models.Model):
         return f"{self.customer} · {self.grade or self.proposed_grade} · {self.as_of}"
 
     @property
-    def is_open(self) -> bool:
-        return self.status in RatingStatus.open()
-
-    @property
-    def grade_in_force(self) -> str:
-        """The decided grade, or the proposed one while the rating is open."""
-        return self.grade or self.proposed_grade
+    def proposed_pd_percent(self) -> Decimal:
+        """The proposed PD as a percentage, as the screens show it: 1.2 for 0.012."""
+        return self.proposed_pd * 100
 
     def weighted_points(self) -> dict[str, Decimal]:
         """Each factor's weighted points, as a later rating compares itself with this one."""

@@ -65,7 +65,6 @@ def rating_configuration() -> RatingConfiguration:
 
 # --- the nightly batch's frames --------------------------------------------------------------------
 
-SALARY_MONTHS = 12
 RECENT_DAYS = 182
 """Inflow trend: the last 182 days against the 183 days before them (two half-years)."""
 
@@ -247,7 +246,6 @@ def previous_rating_frame(customers: QuerySet[Customer], *, questions: list[str]
 
 # --- screens --------------------------------------------------------------------------------------
 
-QUEUE_SIZE = 200
 
 
 def rerating_queue(*, user: User) -> QuerySet[Rating]:
