@@ -1,0 +1,193 @@
+"""Repayments against the schedule (oldest first, interest before principal) and days past due."""
+
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rmdesk.domain.amortisation import RepaymentMethod, repayment_schedule
+from rmdesk.domain.repayment import (
+    RepaymentError,
+    RepaymentErrorCode,
+    ScheduledInstalment,
+    allocate_repayment,
+    amount_owed,
+    apply_allocation,
+    arrears,
+    days_past_due,
+)
+
+
+def schedule(paid_through: int = 0) -> tuple[ScheduledInstalment, ...]:
+    """120,000 yuan at 6% over 12 months, equal principal: 10,000 principal a month, interest
+    600.00, 550.00, 500.00 ...; the first `paid_through` instalments paid on their due day."""
+    rows = repayment_schedule(
+        principal=Decimal("120000"), annual_rate=Decimal("0.06"), months=12,
+        method=RepaymentMethod.EQUAL_PRINCIPAL, first_due_date=date(2026, 1, 10),
+    )
+    return tuple(
+        ScheduledInstalment(
+            r.number, r.due_date, r.principal, r.interest,
+            principal_paid=r.principal if r.number <= paid_through else Decimal("0.00"),
+            interest_paid=r.interest if r.number <= paid_through else Decimal("0.00"),
+            settled_on=r.due_date if r.number <= paid_through else None,
+        )
+        for r in rows
+    )
+
+
+def test_a_payment_goes_to_the_oldest_instalment_interest_before_principal():
+    result = allocate_repayment(schedule(paid_through=2), amount=Decimal("10500.00"), paid_on=date(2026, 3, 10))
+    # Instalment 3: 500.00 interest, then 10,000.00 principal: exactly paid.
+    assert [(line.number, line.interest, line.principal, line.settles) for line in result.lines] == [
+        (3, Decimal("500.00"), Decimal("10000.00"), True)
+    ]
+
+
+def test_a_partial_payment_pays_the_interest_first_and_stays_on_the_instalment():
+    before = schedule(paid_through=2)
+    result = allocate_repayment(before, amount=Decimal("2000.00"), paid_on=date(2026, 3, 12))
+    assert [(line.number, line.interest, line.principal, line.settles) for line in result.lines] == [
+        (3, Decimal("500.00"), Decimal("1500.00"), False)
+    ]
+    after = apply_allocation(before, result)
+    third = after[2]
+    assert (third.interest_paid, third.principal_paid, third.settled_on, third.owed) == (
+        Decimal("500.00"), Decimal("1500.00"), None, Decimal("8500.00")
+    )
+
+
+def test_a_second_partial_payment_completes_the_instalment_and_settles_it_that_day():
+    first = allocate_repayment(schedule(2), amount=Decimal("2000.00"), paid_on=date(2026, 3, 12))
+    after_first = apply_allocation(schedule(2), first)
+    second = allocate_repayment(after_first, amount=Decimal("8500.00"), paid_on=date(2026, 3, 20))
+    after = apply_allocation(after_first, second)
+    assert second.lines[0].interest == Decimal("0.00") and second.lines[0].principal == Decimal("8500.00")
+    assert after[2].settled_on == date(2026, 3, 20) and after[2].owed == 0
+
+
+def test_a_payment_covering_two_missed_instalments_pays_the_older_one_first():
+    result = allocate_repayment(schedule(1), amount=Decimal("20000.00"), paid_on=date(2026, 3, 15))
+    # Instalment 2: 550 + 10,000; instalment 3: 500 interest and 8,950 of its principal.
+    assert [(line.number, line.interest, line.principal) for line in result.lines] == [
+        (2, Decimal("550.00"), Decimal("10000.00")),
+        (3, Decimal("500.00"), Decimal("8950.00")),
+    ]
+    assert (result.interest, result.principal) == (Decimal("1050.00"), Decimal("18950.00"))
+
+
+def test_a_payment_beyond_what_is_due_pays_the_next_instalment_ahead():
+    result = allocate_repayment(schedule(2), amount=Decimal("11000.00"), paid_on=date(2026, 3, 1))
+    assert [line.number for line in result.lines] == [3, 4]
+    assert result.lines[1].interest == Decimal("450.00") and result.lines[1].principal == Decimal("50.00")
+
+
+def test_more_than_the_schedule_still_owes_is_refused_naming_what_is_owed():
+    owed = amount_owed(schedule(11))
+    assert owed == Decimal("10050.00")
+    with pytest.raises(RepaymentError) as refused:
+        allocate_repayment(schedule(11), amount=Decimal("10050.01"), paid_on=date(2026, 12, 10))
+    assert refused.value.code is RepaymentErrorCode.EXCEEDS_OWED
+    assert "10,050.00" in refused.value.message
+
+
+def test_nothing_can_be_repaid_on_a_repaid_schedule():
+    with pytest.raises(RepaymentError) as refused:
+        allocate_repayment(schedule(12), amount=Decimal("1.00"), paid_on=date(2027, 1, 1))
+    assert refused.value.code is RepaymentErrorCode.NOTHING_OWED
+
+
+@pytest.mark.parametrize("amount", [Decimal("0"), Decimal("-5.00"), Decimal("10.005"), 100, 99.5])
+def test_an_amount_that_is_not_more_than_0_yuan_in_fen_is_refused(amount):
+    with pytest.raises(RepaymentError) as refused:
+        allocate_repayment(schedule(), amount=amount, paid_on=date(2026, 1, 10))
+    assert refused.value.code is RepaymentErrorCode.AMOUNT_INVALID
+
+
+def test_a_payment_before_disbursement_or_before_the_last_one_is_refused():
+    with pytest.raises(RepaymentError) as early:
+        allocate_repayment(schedule(), amount=Decimal("100.00"), paid_on=date(2025, 12, 1), disbursed_on=date(2025, 12, 10))
+    assert early.value.code is RepaymentErrorCode.BEFORE_DISBURSEMENT
+    with pytest.raises(RepaymentError) as out_of_order:
+        allocate_repayment(schedule(), amount=Decimal("100.00"), paid_on=date(2026, 2, 1), last_paid_on=date(2026, 2, 2))
+    assert out_of_order.value.code is RepaymentErrorCode.DATE_OUT_OF_ORDER
+
+
+def test_a_schedule_with_more_paid_than_due_is_refused():
+    with pytest.raises(RepaymentError) as refused:
+        ScheduledInstalment(1, date(2026, 1, 10), Decimal("100.00"), Decimal("5.00"), principal_paid=Decimal("100.01"))
+    assert refused.value.code is RepaymentErrorCode.SCHEDULE_INVALID
+
+
+def test_days_past_due_count_from_the_oldest_instalment_not_fully_paid():
+    # Instalments 1 and 2 paid; 3 (due 2026-03-10) is not: on 2026-04-15 it is 36 days late.
+    assert days_past_due(schedule(2), as_of=date(2026, 4, 15)) == 36
+
+
+def test_on_its_due_day_an_unpaid_instalment_is_not_yet_past_due():
+    assert days_past_due(schedule(2), as_of=date(2026, 3, 10)) == 0
+    assert days_past_due(schedule(2), as_of=date(2026, 3, 11)) == 1
+
+
+def test_an_instalment_with_only_its_interest_unpaid_is_past_due():
+    paid_principal = schedule(2)[:2] + (
+        ScheduledInstalment(3, date(2026, 3, 10), Decimal("10000.00"), Decimal("500.00"), principal_paid=Decimal("10000.00")),
+    )
+    assert days_past_due(paid_principal, as_of=date(2026, 3, 31)) == 21
+
+
+def test_days_past_due_as_of_a_past_date_count_a_later_settlement_as_unpaid():
+    late = tuple(replace(i, settled_on=date(2026, 2, 25)) if i.number == 2 else i for i in schedule(2))
+    assert days_past_due(late, as_of=date(2026, 2, 20)) == 10
+    assert days_past_due(late, as_of=date(2026, 2, 25)) == 0
+
+
+def test_an_instalment_of_nothing_is_never_past_due():
+    empty = (ScheduledInstalment(1, date(2026, 1, 10), Decimal("0.00"), Decimal("0.00")),)
+    assert days_past_due(empty, as_of=date(2026, 6, 1)) == 0
+
+
+def test_arrears_are_what_is_owed_on_instalments_past_their_due_day():
+    assert arrears(schedule(1), as_of=date(2026, 3, 11)) == Decimal("10550.00") + Decimal("10500.00")
+    assert arrears(schedule(1), as_of=date(2026, 3, 10)) == Decimal("10550.00")
+
+
+payments = st.lists(st.integers(min_value=1, max_value=5_000_000), min_size=1, max_size=8)
+
+
+@given(paid_through=st.integers(0, 11), fen=payments)
+def test_every_fen_paid_is_allocated_and_never_more_than_owed(paid_through, fen):
+    current = schedule(paid_through)
+    day = date(2026, 1, 1)
+    for amount in (Decimal(f) / 100 for f in fen):
+        if amount > amount_owed(current):
+            break
+        allocation = allocate_repayment(current, amount=amount, paid_on=day)
+        assert sum((line.amount for line in allocation.lines), Decimal(0)) == amount
+        after = apply_allocation(current, allocation)
+        assert amount_owed(after) == amount_owed(current) - amount
+        assert all(i.owed >= 0 for i in after)
+        current = after
+        day += timedelta(days=3)
+
+
+@given(paid_through=st.integers(0, 11), fen=st.integers(min_value=1, max_value=13_000_000))
+def test_no_instalment_is_paid_while_an_older_one_is_owed(paid_through, fen):
+    before = schedule(paid_through)
+    amount = min(Decimal(fen) / 100, amount_owed(before))
+    after = apply_allocation(before, allocate_repayment(before, amount=amount, paid_on=date(2026, 6, 1)))
+    touched = [a.number for b, a in zip(before, after, strict=True) if a != b]
+    for number in touched:
+        assert all(i.owed == 0 for i in after if i.number < number)
+    # Within an instalment, principal is paid only once its interest is.
+    assert all(i.principal_paid == 0 or i.interest_owed == 0 for i in after)
+
+
+@given(paid_through=st.integers(0, 12), first=st.integers(0, 500), more=st.integers(0, 500))
+def test_while_nothing_is_paid_days_past_due_never_fall(paid_through, first, more):
+    plan = schedule(paid_through)
+    start = date(2026, 1, 1) + timedelta(days=first)
+    assert days_past_due(plan, as_of=start + timedelta(days=more)) >= days_past_due(plan, as_of=start)
