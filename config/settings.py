@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "rmdesk.desk",
     "rmdesk.synthetic",
     "rmdesk.analytics",
+    "rmdesk.statements",
     "rmdesk.rating",
 ]
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("rmdesk.core.urls")),
     path("", include("rmdesk.org.urls")),
     path("", include("rmdesk.customers.urls")),
+    path("", include("rmdesk.statements.urls")),
     path("", include("rmdesk.rating.urls")),
 ]

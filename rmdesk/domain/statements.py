@@ -498,6 +498,9 @@ def seasonal_cash_flow(amounts: Mapping[str, Decimal]) -> SeasonalCashFlow | Non
     )
     need, need_from, need_to = Decimal(0), None, None
     for first in range(12):
+        if months[first].net >= 0:
+            # A shortfall starts in a month that is short: the run reported is the tightest.
+            continue
         shortfall = Decimal(0)
         for length in range(12):
             shortfall -= months[(first + length) % 12].net
