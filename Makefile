@@ -8,7 +8,7 @@ RUN := $(UV) run --frozen
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test env messages bench-seed bench-book bench-models bench-acceptance lint-imports
+.PHONY: demo test env messages bench-seed bench-book bench-models bench-acceptance bench-rating lint-imports
 
 env: .venv/.synced
 .venv/.synced: pyproject.toml uv.lock
@@ -39,6 +39,9 @@ bench-book: env messages
 
 bench-models: env
 	$(RUN) python benchmarks/bench_models.py
+
+bench-rating: env
+	$(RUN) python benchmarks/bench_rating.py
 
 bench-acceptance: env
 	$(RUN) python benchmarks/bench_acceptance.py

@@ -396,11 +396,17 @@ def factor_from_data(data: Mapping, where: str = "factor") -> Factor:
 def scorecard_from_data(
     *, code: str, version: int, customer_kind: str, label_zh: str, label_en: str, factors: Sequence, bands: Mapping
 ) -> Scorecard:
-    """A scorecard read from its JSON parts: ``factors`` a list, ``bands`` {grade: lowest score}."""
+    """A scorecard read from its JSON parts: ``factors`` a list, ``bands`` {grade: lowest score}.
+
+    The bands are taken in the order of the master scale, whatever the order of the object's keys.
+    """
     if not isinstance(factors, Sequence) or isinstance(factors, str):
         raise ScorecardError(f"scorecard {code}", "factors is a list")
     if not isinstance(bands, Mapping):
         raise ScorecardError(f"scorecard {code}", "bands is an object of grade: lowest score")
+    unknown = set(bands) - set(RATED_GRADES)
+    if unknown:
+        raise ScorecardError(f"scorecard {code}", f"no band for {', '.join(sorted(unknown))}: the bands are {', '.join(RATED_GRADES)}")
     return Scorecard(
         code=code,
         version=version,
@@ -408,7 +414,8 @@ def scorecard_from_data(
         label_zh=label_zh,
         label_en=label_en,
         factors=tuple(factor_from_data(f, f"scorecard {code}, factor {i + 1}") for i, f in enumerate(factors)),
-        bands=tuple(GradeBand(grade, _decimal(score, f"scorecard {code}, band {grade}")) for grade, score in bands.items()),
+        # An object's keys have no order (PostgreSQL's jsonb sorts them): the master scale orders the bands.
+        bands=tuple(GradeBand(grade, _decimal(bands[grade], f"scorecard {code}, band {grade}")) for grade in RATED_GRADES if grade in bands),
     )
 
 

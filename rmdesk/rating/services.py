@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -238,9 +238,29 @@ def rating_propose_due(*, as_of: datetime.date | None = None) -> ProposalRun:
         ratings += _proposed_ratings(scored, row, card, as_of=as_of, now=now, default_days=configuration.policy.default_days_past_due)
         by_kind[kind] = scored.height
     with transaction.atomic():
-        Rating.objects.bulk_create(ratings, batch_size=2000, ignore_conflicts=True)
+        _insert_ignoring_conflicts(ratings)
         proposed = Rating.objects.filter(proposed_at=now, status=RatingStatus.PROPOSED).count()
     return ProposalRun(as_of, customers.height, proposed, by_kind)
+
+
+def _insert_ignoring_conflicts(ratings: list[Rating]) -> None:
+    """Insert ``ratings`` in one statement run for every row, skipping a customer's second open rating.
+
+    Not ``bulk_create``: on PostgreSQL it passes each column as one array, and quoting a
+    column of JSON documents into an array literal costs seconds per thousand ratings. Values
+    are prepared by the fields themselves, as ``bulk_create`` would.
+    """
+    if not ratings:
+        return
+    fields = [f for f in Rating._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(Rating._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING"
+    )
+    rows = [[f.get_db_prep_save(getattr(rating, f.attname), connection) for f in fields] for rating in ratings]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _proposed_ratings(

@@ -161,6 +161,16 @@ def test_a_scorecard_read_from_data_names_the_place_of_a_mistake():
     assert card.factor("months_with_bank").unit == "months"
 
 
+def test_bands_read_from_data_follow_the_master_scale_whatever_the_key_order():
+    factor = {"code": "months_with_bank", "label_zh": "月", "label_en": "Months", "source": "measure", "weight": "1",
+              "missing_points": 0, "bins": [{"points": 100}]}
+    shuffled = {b.grade: str(b.min_score) for b in sorted(BANDS, key=lambda b: (len(b.grade), b.grade))}
+    card = scorecard_from_data(code="s", version=1, customer_kind="x", label_zh="s", label_en="s", factors=[factor], bands=shuffled)
+    assert card.bands == BANDS
+    with pytest.raises(ScorecardError, match="no band for A\\+"):
+        scorecard_from_data(code="s", version=1, customer_kind="x", label_zh="s", label_en="s", factors=[factor], bands={**shuffled, "A+": "75"})
+
+
 def test_an_unknown_measure_is_refused_with_the_list_of_measures():
     factor = {"code": "wallet", "label_zh": "x", "label_en": "x", "source": "measure", "weight": "1", "missing_points": 0,
               "bins": [{"points": 1}]}
