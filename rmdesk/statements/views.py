@@ -20,8 +20,8 @@ from rmdesk.customers.models import StatementBasis as BasisChoice
 from rmdesk.domain.statements import StatementBasis, statement_totals
 from rmdesk.statements.forms import StatementForm, StatementUploadForm
 from rmdesk.statements.selectors import statement_analysis
-from rmdesk.statements.services import BASES_FOR_KIND, LineError, RecordedStatement, StatementRefused, statement_record
-from rmdesk.statements.xlsx import UnreadableWorkbook, WorkbookStatement, read_statement_workbook, statement_template
+from rmdesk.statements.services import BASES_FOR_KIND, RecordedStatement, StatementRefused, statement_record
+from rmdesk.statements.xlsx import UnreadableWorkbook, read_statement_workbook, statement_template
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -139,11 +139,6 @@ def statement_template_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def upload_errors(parsed: WorkbookStatement, errors: tuple[LineError, ...]) -> list[str]:
-    """The service's errors with the sheet and cell of their line in the uploaded file."""
-    return [_("%(where)s: %(message)s") % {"where": parsed.where(error.line), "message": error.message} for error in errors]
-
-
 @scoped_object(Customer)
 @require_POST
 @login_required
@@ -185,7 +180,7 @@ def statement_upload(request: HttpRequest, pk: int) -> HttpResponse:
                         source="xlsx",
                     )
                 except StatementRefused as refused:
-                    errors = upload_errors(parsed, refused.errors)
+                    errors = parsed.located(refused.errors)
                 else:
                     return _recorded(request, customer, recorded)
     form = StatementForm(basis=basis, initial={"period_months": 12})

@@ -28,7 +28,7 @@ from rmdesk.customers.models import StatementBasis as BasisChoice
 from rmdesk.domain.money import round_yuan
 from rmdesk.domain.statements import MAX_PERIOD_MONTHS, StatementBasis, StatementPart, statement_lines, subtotal_codes
 from rmdesk.statements.forms import part_title
-from rmdesk.statements.services import line_label
+from rmdesk.statements.services import LineError, line_label
 
 HEADER_FIELDS = ("customer_number", "customer_name", "basis", "period_end", "period_months", "audited")
 FIRST_ROW = 3
@@ -159,6 +159,10 @@ class WorkbookStatement:
             return code
         sheet, cell = self.cells[code]
         return _("sheet “%(sheet)s”, cell %(cell)s") % {"sheet": sheet, "cell": cell}
+
+    def located(self, errors: tuple[LineError, ...]) -> list[str]:
+        """The service's errors on lines of this file, each with the sheet and cell of its line."""
+        return [_("%(where)s: %(message)s") % {"where": self.where(error.line), "message": error.message} for error in errors]
 
 
 class UnreadableWorkbook(Exception):

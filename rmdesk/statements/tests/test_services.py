@@ -75,7 +75,7 @@ def test_a_replacement_keeps_the_statement_and_records_every_changed_line_in_the
         recorded = record(bank, changed, replace=True, reason="audited accounts arrived", source="xlsx")
     assert recorded.replaced and recorded.statement.pk == first.pk
     assert first.lines.get(code="cash").amount == D("210000.00")
-    entry = LogEntry.objects.filter(object_pk=str(first.pk), additional_data__replaced=True).get()
+    entry = LogEntry.objects.get_for_object(first).filter(additional_data__replaced=True).get()
     assert entry.actor == bank.am_b
     assert entry.additional_data["reason"] == "audited accounts arrived" and entry.additional_data["source"] == "xlsx"
     assert entry.changes_dict["cash"] == ["200000.00", "210000.00"]
