@@ -35,7 +35,9 @@ class MasterScaleGradeForm(forms.ModelForm):
         if self.errors:
             return cleaned
         grades = {g.grade: g.as_rules() for g in MasterScaleGrade.objects.exclude(pk=self.instance.pk)}
-        grades[cleaned["grade"]] = rules.GradePD(cleaned["grade"], cleaned["pd"], cleaned["pd_lower"], cleaned["pd_upper"])
+        # The grade itself is read-only once created: it is the instance's.
+        grade = cleaned.get("grade") or self.instance.grade
+        grades[grade] = rules.GradePD(grade, cleaned["pd"], cleaned["pd_lower"], cleaned["pd_upper"])
         try:
             rules.MasterScale(tuple(grades[g] for g in rules.MASTER_SCALE if g in grades))
         except rules.ScorecardError as error:

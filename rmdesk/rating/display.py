@@ -51,7 +51,6 @@ class FactorRow:
 
     code: str
     label: str
-    source: str
     value: str
     bin: str
     points: int
@@ -74,7 +73,7 @@ def factor_rows(card: rules.Scorecard, result: rules.RatingResult, previous: dic
             value = with_unit(score.value, factor.unit)
         rows.append(
             FactorRow(
-                move.code, label(factor), factor.source, value, bin_text(factor, score.bin_index), score.points, factor.weight,
+                move.code, label(factor), value, bin_text(factor, score.bin_index), score.points, factor.weight,
                 move.weighted, move.lost_vs_best, move.change_vs_previous, factor.actionable,
             )
         )

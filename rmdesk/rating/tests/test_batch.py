@@ -122,3 +122,17 @@ def test_configuration_scorecards_are_the_domain_rules(rated_bank):
     configuration = rating_configuration()
     assert set(configuration.scorecards) == {"enterprise", "sole_proprietor", "farmer_household", "individual"}
     assert all(isinstance(card, rules.Scorecard) for _, card in configuration.scorecards.values())
+
+
+def test_the_nightly_command_runs_now_or_queues_the_run_for_a_worker(rated_bank):
+    import io
+    import json
+
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    out = io.StringIO()
+    call_command("nightly", "--as-of", "2026-10-31", stdout=out)
+    assert json.loads(out.getvalue())["rating_propose_due"]["proposed"] == 2
+    call_command("nightly", "--as-of", "2026-10-31", "--enqueue", stdout=io.StringIO())
+    assert DBTaskResult.objects.get().task_path == "rmdesk.nightly.nightly"
