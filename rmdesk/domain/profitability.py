@@ -65,6 +65,7 @@ class ProfitabilityErrorCode(StrEnum):
     TERM_OUT_OF_RANGE = "term_out_of_range"
     UNKNOWN_EXPOSURE_CLASS = "unknown_exposure_class"
     UNKNOWN_TIER = "unknown_tier"
+    UNKNOWN_FAMILY = "unknown_family"
     INVALID_CURVE = "invalid_curve"
     INVALID_PARAMETER = "invalid_parameter"
 
@@ -362,10 +363,17 @@ def position_profitability(
     - RAROC = risk-adjusted return / capital, to a basis point; None without capital.
 
     Raises ``ProfitabilityError`` naming the holding and field for a negative or non-Decimal
-    amount, a rate or probability outside 0-100%, or an unknown exposure class.
+    amount, a rate or probability outside 0-100%, or a product family or exposure class the
+    parameters do not know (rather than handling it for free or without capital).
     """
     where = f"holding {position.reference!r}"
     kind = PositionKind(position.kind)
+    if position.family not in parameters.holding_costs:
+        raise ProfitabilityError(
+            ProfitabilityErrorCode.UNKNOWN_FAMILY,
+            f"product family of {where} must be one of {', '.join(sorted(parameters.holding_costs))}, "
+            f"not {position.family!r}",
+        )
     balance = _decimal(position.average_balance, f"average balance of {where}")
     fees = _decimal(position.fee_income, f"fee income of {where}")
     for name, amount in (("average balance", balance), ("fee income", fees)):
@@ -408,7 +416,7 @@ def position_profitability(
         capital = round_yuan(weight * ead * parameters.capital_ratio)
 
     fees = round_yuan(fees)
-    cost = round_yuan(parameters.holding_costs.get(position.family, Decimal(0)))
+    cost = round_yuan(parameters.holding_costs[position.family])
     risk_adjusted_return = interest + fees - cost - expected_loss
     charge = round_yuan(capital * parameters.hurdle_rate)
     return PositionProfitability(

@@ -124,10 +124,9 @@ def test_a_customer_without_credit_has_no_raroc():
 
 def test_amounts_are_rounded_half_up_to_the_fen():
     # 1.00 x (1.95% - 1.45%) = 0.005 -> 0.01.
-    tiny = Position(reference="T", family="none", kind=PositionKind.DEPOSIT, average_balance=D("1"), customer_rate=D("0.0145"), term_months=12)
+    tiny = Position(reference="T", family="deposit", kind=PositionKind.DEPOSIT, average_balance=D("1"), customer_rate=D("0.0145"), term_months=12)
     result = position_profitability(tiny, probability_of_default=D(0))
     assert result.net_interest_income == D("0.01")
-    assert result.holding_cost == D("0.00")
 
 
 @pytest.mark.parametrize(
@@ -158,6 +157,7 @@ def test_capital_ratio_of_10_5_percent_is_the_minimum_plus_conservation_buffer()
         ({"loss_given_default": D("1.2")}, ProfitabilityErrorCode.PROBABILITY_OUT_OF_RANGE, "loss given default"),
         ({"exposure_at_default": D("-5")}, ProfitabilityErrorCode.NEGATIVE_AMOUNT, "exposure at default"),
         ({"term_months": -3}, ProfitabilityErrorCode.TERM_OUT_OF_RANGE, "-3"),
+        ({"family": "gold_bars"}, ProfitabilityErrorCode.UNKNOWN_FAMILY, "product family of holding 'L1'"),
     ],
 )
 def test_bad_holding_figures_are_refused_naming_the_holding_and_field(change, code, words):
@@ -206,7 +206,7 @@ terms = st.one_of(st.none(), st.integers(0, 480))
 def positions(draw) -> Position:
     kind = draw(kinds)
     return Position(
-        reference="H", family=draw(st.sampled_from(["loan", "deposit", "wealth", "other"])), kind=kind,
+        reference="H", family=draw(st.sampled_from(["loan", "deposit", "wealth", "e_banking"])), kind=kind,
         average_balance=draw(amounts), customer_rate=draw(fractions), term_months=draw(terms),
         fee_income=draw(amounts), exposure_class=draw(st.sampled_from(["corporate", "retail", "corporate_sme"])),
         loss_given_default=draw(st.one_of(st.none(), fractions)),
