@@ -161,10 +161,9 @@ class ServiceLevels:
         missing = [tier for tier in self.tier_policy.codes if tier not in self.levels]
         if missing:
             raise ValueError(f"tiers without a service level: {', '.join(missing)}")
-        ordered = [self.levels[tier] for tier in self.tier_policy.codes]
-        for (higher, upper), (lower, under) in zip(
-            zip(self.tier_policy.codes, ordered), zip(self.tier_policy.codes[1:], ordered[1:])
-        ):
+        codes = self.tier_policy.codes
+        for higher, lower in zip(codes, codes[1:]):
+            upper, under = self.levels[higher], self.levels[lower]
             if (
                 upper.contact_every_days > under.contact_every_days
                 or upper.respond_within_hours > under.respond_within_hours
