@@ -16,7 +16,16 @@ import datetime
 import numpy as np
 import polars as pl
 
-from rmdesk.domain.statements import StatementBasis, statement_lines, subtotal_codes
+from rmdesk.domain.statements import (
+    MONTHS,
+    OPTIONAL_PARTS,
+    StatementBasis,
+    StatementPart,
+    inflow_code,
+    outflow_code,
+    statement_lines,
+    subtotal_codes,
+)
 from rmdesk.synthetic.generate.common import Window, add_months, as_dates, day_of, lognormal_yuan, rng_for
 from rmdesk.synthetic.generate.customers import ENTERPRISE, FARMER, SOLE_PROPRIETOR, Customers
 from rmdesk.synthetic.generate.loans import Loans
@@ -61,41 +70,166 @@ def _complete(basis: StatementBasis, lines: dict[str, np.ndarray], n: int) -> di
     return {**lines, **totals}
 
 
-def _enterprise_lines(rng: np.random.Generator, revenue: np.ndarray, short: np.ndarray, long: np.ndarray, capital: np.ndarray, employees: np.ndarray) -> dict[str, np.ndarray]:
+class _Shape:
+    """Draws that stay with a customer from one year's statement to the next (its "shape"):
+    the level of each proportional line within its range, and whether the line is used at all.
+    Only a small noise changes from year to year, so ratios drift rather than jump."""
+
+    def __init__(self, rng: np.random.Generator, customers: int):
+        self.rng = rng
+        self.customers = customers
+        self.draws: dict[str, np.ndarray] = {}
+
+    def __call__(self, code: str) -> np.ndarray:
+        if code not in self.draws:
+            self.draws[code] = self.rng.random((2, self.customers))
+        return self.draws[code]
+
+
+def _proportional(rng: np.random.Generator, shape: _Shape, who: np.ndarray):
+    """``pm(base, lo, hi, code, share)``: ``base`` times a per-mille factor between ``lo`` and
+    ``hi`` that is the customer's own (plus or minus 4% a year), for the share of customers that
+    have the line at all."""
+
+    def pm(base, lo: int, hi: int, code: str, share: float = 1.0) -> np.ndarray:
+        level, used = shape(code)
+        factor = (lo + (hi - lo) * level[who]) * (1 + (rng.random(len(who)) - 0.5) * 0.08)
+        amount = (np.asarray(base, dtype=np.float64) * factor / 1000).astype(np.int64)
+        return np.where(used[who] < share, amount, 0)
+
+    return pm
+
+
+_CASH_FLOW_SHARE = 0.7
+"""Share of enterprises that hand in a cash-flow statement with their accounts."""
+_MONTHS_SHARE = 0.7
+"""Share of household statements drawn up with the months' money in and out."""
+
+
+def _enterprise_lines(rng: np.random.Generator, shape: _Shape, who: np.ndarray, revenue: np.ndarray, short: np.ndarray, long: np.ndarray, capital: np.ndarray, employees: np.ndarray, previous: dict[str, np.ndarray] | None) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """One year's accounts of the enterprises ``who``; ``previous`` their accounts of the year
+    before (rows aligned, ``None`` for a first year), from which equity rolls forward (retained
+    earnings grow by the profit less dividends) and a cash-flow statement is drawn. Returns the
+    lines and which rows carry a cash-flow statement."""
     n = len(revenue)
-
-    def pm(base, lo, hi, share=1.0):
-        amount = np.asarray(base) // 1000 * rng.integers(lo, hi + 1, n)
-        return np.where(rng.random(n) < share, amount, 0)
-
-    assets = pm(revenue, 600, 1400)
-    bank_share = rng.integers(600, 1001, n)
+    pm = _proportional(rng, shape, who)
+    assets = pm(revenue, 600, 1400, "assets")
+    bank_share = 600 + (400 * shape("bank_share")[0][who]).astype(np.int64)
     lines = {
-        "revenue": revenue, "cost_of_sales": pm(revenue, 600, 820), "taxes_and_surcharges": pm(revenue, 5, 12),
-        "selling_expenses": pm(revenue, 20, 50), "administrative_expenses": pm(revenue, 30, 70),
-        "finance_expenses": (short + long) * 50 // 1000, "investment_income": pm(revenue, 1, 10, 0.1),
-        "non_operating_income": pm(revenue, 1, 3, 0.3), "non_operating_expenses": pm(revenue, 1, 2, 0.3),
-        "cash": pm(assets, 80, 150), "notes_receivable": pm(assets, 5, 30, 0.2), "accounts_receivable": pm(revenue, 80, 200),
-        "prepayments": pm(assets, 10, 40), "other_receivables": pm(assets, 10, 30), "inventories": pm(revenue, 80, 200),
-        "long_term_equity_investments": pm(assets, 20, 80, 0.1), "construction_in_progress": pm(assets, 20, 100, 0.15),
-        "intangible_assets": pm(assets, 30, 100), "long_term_prepaid_expenses": pm(assets, 5, 20, 0.3),
-        "short_term_borrowings": short * 1000 // bank_share + pm(assets, 20, 80, 0.3), "notes_payable": pm(assets, 10, 50, 0.2),
-        "accounts_payable": pm(revenue, 60, 150), "advances_from_customers": pm(revenue, 5, 30, 0.3),
-        "employee_benefits_payable": employees * 550_000, "taxes_payable": pm(revenue, 3, 10), "other_payables": pm(assets, 10, 40),
+        "revenue": revenue, "cost_of_sales": pm(revenue, 700, 880, "cost_of_sales"), "taxes_and_surcharges": pm(revenue, 5, 12, "taxes"),
+        "selling_expenses": pm(revenue, 20, 60, "selling"), "administrative_expenses": pm(revenue, 40, 90, "administrative"),
+        "finance_expenses": (short + long) * 50 // 1000, "investment_income": pm(revenue, 1, 10, "investment_income", 0.1),
+        "non_operating_income": pm(revenue, 1, 3, "non_operating_income", 0.3), "non_operating_expenses": pm(revenue, 1, 2, "non_operating_expenses", 0.3),
+        "cash": pm(assets, 60, 130, "cash"), "notes_receivable": pm(assets, 5, 30, "notes_receivable", 0.2), "accounts_receivable": pm(revenue, 80, 200, "receivables"),
+        "prepayments": pm(assets, 10, 40, "prepayments"), "other_receivables": pm(assets, 10, 30, "other_receivables"), "inventories": pm(revenue, 80, 200, "inventories"),
+        "long_term_equity_investments": pm(assets, 20, 80, "equity_investments", 0.1), "construction_in_progress": pm(assets, 20, 100, "construction", 0.15),
+        "intangible_assets": pm(assets, 30, 100, "intangibles"), "long_term_prepaid_expenses": pm(assets, 5, 20, "prepaid", 0.3),
+        "short_term_borrowings": short * 1000 // bank_share + pm(assets, 20, 80, "other_short_borrowings", 0.3), "notes_payable": pm(assets, 10, 50, "notes_payable", 0.2),
+        "accounts_payable": pm(revenue, 80, 200, "payables"), "advances_from_customers": pm(revenue, 5, 30, "advances", 0.3),
+        "employee_benefits_payable": employees * 550_000, "taxes_payable": pm(revenue, 3, 10, "taxes_payable"), "other_payables": pm(assets, 20, 80, "other_payables"),
         "long_term_borrowings": long * 1000 // bank_share,
     }
-    lines["fixed_assets_cost"] = pm(assets, 300, 500)
-    lines["accumulated_depreciation"] = pm(lines["fixed_assets_cost"], 200, 500)
-    lines["paid_in_capital"] = np.minimum(capital, pm(assets, 150, 400))
-    lines["capital_reserve"] = pm(assets, 10, 50, 0.2)
-    lines["surplus_reserve"] = pm(lines["paid_in_capital"], 20, 100)
+    lines["fixed_assets_cost"] = pm(assets, 300, 500, "fixed_assets")
+    lines["accumulated_depreciation"] = pm(lines["fixed_assets_cost"], 200, 500, "depreciation")
+    lines["paid_in_capital"] = np.minimum(capital, pm(assets, 150, 400, "paid_in_capital"))
+    lines["capital_reserve"] = pm(assets, 10, 50, "capital_reserve", 0.2)
+    lines["surplus_reserve"] = pm(lines["paid_in_capital"], 20, 100, "surplus_reserve")
     profit = _complete(StatementBasis.SMALL_ENTERPRISE, lines, n)["total_profit"]
     # Small low-profit enterprises pay an effective 5% on profits up to 3 million yuan.
     lines["income_tax_expense"] = np.maximum(profit, 0) * np.where(profit <= 300_000_000, 50, 250) // 1000
     lines["retained_earnings"] = np.zeros(n, dtype=np.int64)
+    if previous is None:
+        draft = _complete(StatementBasis.SMALL_ENTERPRISE, lines, n)
+        lines["retained_earnings"] = draft["total_assets"] - draft["total_liabilities_and_equity"]
+        return _complete(StatementBasis.SMALL_ENTERPRISE, lines, n), np.zeros(n, dtype=bool)
+
+    for code in ("paid_in_capital", "capital_reserve", "surplus_reserve"):
+        lines[code] = previous[code]
+    net_profit = _complete(StatementBasis.SMALL_ENTERPRISE, lines, n)["net_profit"]
+    dividends = np.maximum(net_profit, 0) * (300 * shape("dividends")[0][who]).astype(np.int64) // 1000
+    lines["retained_earnings"] = previous["retained_earnings"] + net_profit - dividends
+    # What the year's borrowing, investment and profit leave over sits in cash; a shortfall was
+    # met by the owners' and related parties' money, booked in other payables (股东借款).
     draft = _complete(StatementBasis.SMALL_ENTERPRISE, lines, n)
-    lines["retained_earnings"] = draft["total_assets"] - draft["total_liabilities_and_equity"]
-    return _complete(StatementBasis.SMALL_ENTERPRISE, lines, n)
+    gap = draft["total_assets"] - draft["total_liabilities_and_equity"]
+    lines["other_payables"] = lines["other_payables"] + np.maximum(gap, 0)
+    lines["cash"] = lines["cash"] + np.maximum(-gap, 0)
+
+    has_cash_flow = shape("cash_flow")[1][who] < _CASH_FLOW_SHARE
+    lines.update(_cash_flow(lines, previous, dividends, employees))
+    return _complete(StatementBasis.SMALL_ENTERPRISE, lines, n), has_cash_flow
+
+
+def _cash_flow(now: dict[str, np.ndarray], before: dict[str, np.ndarray], dividends: np.ndarray, employees: np.ndarray) -> dict[str, np.ndarray]:
+    """A direct-method cash-flow statement (会小企03表) from two balance sheets and the year's
+    income statement: receipts and payments follow sales and purchases corrected by the change
+    in receivables, stock and payables; what the lines do not explain of the change in cash is
+    other operating receipts or payments."""
+
+    def change(*codes: str) -> np.ndarray:
+        return sum(now[c] - before[c] for c in codes)
+
+    flows = {
+        "cf_sales_receipts": np.maximum(now["revenue"] - change("accounts_receivable", "notes_receivable") + change("advances_from_customers"), 0),
+        "cf_purchases_paid": np.maximum(now["cost_of_sales"] + change("inventories") - change("accounts_payable", "notes_payable"), 0),
+        "cf_wages_paid": employees * 550_000 * 12,
+        "cf_taxes_paid": now["taxes_and_surcharges"] + now["income_tax_expense"],
+        "cf_long_term_assets_paid": np.maximum(change("fixed_assets_cost", "construction_in_progress", "intangible_assets"), 0),
+        "cf_disposal_receipts": np.maximum(-change("fixed_assets_cost", "construction_in_progress", "intangible_assets"), 0),
+        "cf_borrowings_received": np.maximum(change("short_term_borrowings", "long_term_borrowings"), 0),
+        "cf_borrowings_repaid": np.maximum(-change("short_term_borrowings", "long_term_borrowings"), 0),
+        "cf_interest_paid": now["finance_expenses"],
+        "cf_profit_distributed": dividends,
+        "cash_begin": before["cash"],
+    }
+    explained = (
+        flows["cf_sales_receipts"] - flows["cf_purchases_paid"] - flows["cf_wages_paid"] - flows["cf_taxes_paid"]
+        - flows["cf_long_term_assets_paid"] + flows["cf_disposal_receipts"] + flows["cf_borrowings_received"]
+        - flows["cf_borrowings_repaid"] - flows["cf_interest_paid"] - flows["cf_profit_distributed"]
+    )
+    rest = now["cash"] - before["cash"] - explained
+    flows["cf_other_operating_receipts"] = np.maximum(rest, 0)
+    flows["cf_other_operating_payments"] = np.maximum(-rest, 0)
+    return flows
+
+
+def _split_months(total: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``total`` (fen) of each row split over 12 months in proportion to ``weights`` (rows x 12),
+    exactly: what the flooring leaves goes to the row's heaviest month."""
+    weights = np.asarray(weights, dtype=np.float64)
+    shares = weights / np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)
+    months = (total[:, None] * shares).astype(np.int64)
+    months[np.arange(len(total)), weights.argmax(axis=1)] += total - months.sum(axis=1)
+    return months
+
+
+_EVEN = np.ones(12)
+_SPRING_FESTIVAL = np.array([1.6, 1.4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1.2])
+
+
+def _household_months(rng: np.random.Generator, c: Customers, who: np.ndarray, lines: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Money in and out by calendar month: farm sales and purchases in the farm type's months,
+    business takings and costs all year, wages monthly, remittances and spending peaking at the
+    Spring Festival. The months add up exactly to the year's income and expenses."""
+    n = len(who)
+    farmer = c.kind[who] == FARMER
+    farm = np.where(farmer, c.role[who], 0)
+    sales = np.where(farmer[:, None], np.array([f[2] for f in FARM_TYPES], dtype=np.float64)[farm], _EVEN)
+    buying = np.where(farmer[:, None], np.array([f[4] for f in FARM_TYPES], dtype=np.float64)[farm], _EVEN)
+    noise = 1 + (rng.random((n, 12)) - 0.5) * 0.2
+    money_in = (
+        _split_months(lines["crop_income"] + lines["livestock_income"] + lines["business_income"], (sales + 0.02) * noise)
+        + _split_months(lines["wage_income"] + lines["other_income"], np.broadcast_to(_EVEN, (n, 12)))
+        + _split_months(lines["transfer_income"], np.broadcast_to(_SPRING_FESTIVAL ** 2, (n, 12)))
+    )
+    money_out = (
+        _split_months(lines["production_costs"], (buying + 0.05) * noise)
+        + _split_months(lines["living_expenses"] + lines["other_expenses"], np.broadcast_to(_SPRING_FESTIVAL, (n, 12)))
+        + _split_months(lines["interest_expenses"], np.broadcast_to(_EVEN, (n, 12)))
+    )
+    out = {inflow_code(m): money_in[:, m - 1] for m in MONTHS}
+    out.update({outflow_code(m): money_out[:, m - 1] for m in MONTHS})
+    return out
 
 
 def _household_lines(rng: np.random.Generator, c: Customers, who: np.ndarray, owed: np.ndarray) -> dict[str, np.ndarray]:
@@ -130,6 +264,37 @@ def _household_lines(rng: np.random.Generator, c: Customers, who: np.ndarray, ow
     lines["net_worth"] = np.zeros(n, dtype=np.int64)
     draft = _complete(StatementBasis.HOUSEHOLD, lines, n)
     lines["net_worth"] = draft["total_assets"] - draft["total_liabilities_and_net_worth"]
+    lines = _complete(StatementBasis.HOUSEHOLD, lines, n)
+    return _complete(StatementBasis.HOUSEHOLD, {**lines, **_household_months(rng, c, who, lines)}, n)
+
+
+def _household_year_before(rng: np.random.Generator, later: dict[str, np.ndarray], owed: np.ndarray) -> dict[str, np.ndarray]:
+    """The household statement of the year before ``later`` (rows aligned): income and costs a
+    little different, the same home and machines, this bank's loans as they then stood, and a
+    net worth smaller by the later year's net income, the difference held in cash (or, when the
+    cash would not cover it, owed privately)."""
+    n = len(owed)
+    step = 1000 + rng.integers(-50, 151, n)
+
+    def before(code: str) -> np.ndarray:
+        return later[code] * 1000 // step
+
+    lines = {code: before(code) for code in (
+        "crop_income", "livestock_income", "business_income", "wage_income", "transfer_income", "other_income",
+        "production_costs", "receivables", "farm_inventory", "biological_assets", "payables",
+    )}
+    lines["living_expenses"] = later["living_expenses"] * rng.integers(930, 1001, n) // 1000
+    lines["other_expenses"] = later["other_expenses"]
+    lines["interest_expenses"] = owed * 55 // 1000
+    for code in ("machinery_and_equipment", "vehicles", "residential_property", "business_property", "loans_other_banks", "private_borrowings"):
+        lines[code] = later[code]
+    lines["loans_this_bank"] = owed
+    lines["net_worth"] = later["net_worth"] - later["net_income"]
+    lines["cash_and_deposits"] = np.zeros(n, dtype=np.int64)
+    draft = _complete(StatementBasis.HOUSEHOLD, lines, n)
+    cash = draft["total_liabilities_and_net_worth"] - draft["total_assets"]
+    lines["cash_and_deposits"] = np.maximum(cash, 0)
+    lines["private_borrowings"] = lines["private_borrowings"] + np.maximum(-cash, 0)
     return _complete(StatementBasis.HOUSEHOLD, lines, n)
 
 
@@ -137,37 +302,64 @@ def generate_statements(seed: int, window: Window, customers: Customers, loans: 
     """Statements (headers) and their lines, both with ids; zero detail lines are left out.
 
     Plants: for every enterprise the last two full years' accounts, and half of them a third
-    year (revenue growing -5% to +15% a year); for every farm household and sole proprietor
-    with a loan, the household statement of the 12 months before their latest loan (or the
-    last calendar year, if that loan is older than three years), and for half of them the
-    year before too.
+    year (revenue growing -5% to +15% a year, equity rolling forward with the profit, and for
+    70% of the years that follow another a cash-flow statement); for every farm household and
+    sole proprietor with a loan, the household statement of the 12 months before their latest
+    loan (or the last calendar year, if that loan is older than three years), 70% of them with
+    the months' money in and out, and for half of them the year before too.
     """
     rng = rng_for(seed, "statements")
     c = customers
     last_year_end = day_of(datetime.date(window.as_of.year - 1, 12, 31))
     firms = np.flatnonzero(c.kind == ENTERPRISE)
     third = rng.random(len(firms)) < 0.5
+    growth = rng.integers(-50, 151, c.n)
+    capital = c.frame["registered_capital"].fill_null(0).to_numpy()
+    shape = _Shape(rng, c.n)
+
+    def year(who: np.ndarray, back: int, revenue: np.ndarray, previous: dict[str, np.ndarray] | None):
+        end = np.full(len(who), add_months(np.array([last_year_end]), -12 * back)[0])
+        short, long = owed_at(loans, who, end)
+        return _enterprise_lines(rng, shape, who, revenue, short, long, capital[who], c.employees[who], previous)
+
+    # Oldest year first, so that each year's equity and cash flow follow from the year before.
+    revenue_0 = c.income[firms] * 1000 // c.wallet[firms]
+    revenue_1 = revenue_0 * 1000 // (1000 + growth[firms])
+    revenue_2 = revenue_1[third] * 1000 // (1000 + growth[firms[third]])
+    lines_2, cash_flow_2 = year(firms[third], 2, revenue_2, None)
+    with_third, cash_flow_1a = year(firms[third], 1, revenue_1[third], lines_2)
+    without, cash_flow_1b = year(firms[~third], 1, revenue_1[~third], None)
+    lines_1, cash_flow_1 = {}, np.zeros(len(firms), dtype=bool)
+    for code in with_third.keys() | without.keys():
+        lines_1[code] = np.zeros(len(firms), dtype=np.int64)
+        lines_1[code][third] = with_third.get(code, 0)
+        lines_1[code][~third] = without.get(code, 0)
+    cash_flow_1[third], cash_flow_1[~third] = cash_flow_1a, cash_flow_1b
+    lines_0, cash_flow_0 = year(firms, 0, revenue_0, lines_1)
     e_customer = np.concatenate([firms, firms, firms[third]])
     back = np.repeat([0, 1, 2], [len(firms), len(firms), int(third.sum())])
     e_end = add_months(np.full(len(e_customer), last_year_end), -12 * back)
-    growth = rng.integers(-50, 151, c.n)
-    revenue = c.income[e_customer] * 1000 // c.wallet[e_customer]
-    for step in (1, 2):
-        revenue = np.where(back >= step, revenue * 1000 // (1000 + growth[e_customer]), revenue)
-    e_short, e_long = owed_at(loans, e_customer, e_end)
-    capital = c.frame["registered_capital"].fill_null(0).to_numpy()[e_customer]
-    enterprise = _enterprise_lines(rng, revenue, e_short, e_long, capital, c.employees[e_customer])
+    enterprise = {
+        code: np.concatenate([block.get(code, np.zeros(len(rows), dtype=np.int64)) for block, rows in ((lines_0, firms), (lines_1, firms), (lines_2, firms[third]))])
+        for code in lines_0.keys() | lines_1.keys() | lines_2.keys()
+    }
+    revenue = enterprise["revenue"]
+    e_has_part = {StatementPart.CASH_FLOW: np.concatenate([cash_flow_0, cash_flow_1, cash_flow_2])}
 
     borrowers = np.unique(loans.customer[np.isin(c.kind[loans.customer], (FARMER, SOLE_PROPRIETOR))])
     latest = np.full(c.n, -1, dtype=np.int64)
     np.maximum.at(latest, loans.customer, loans.disbursed)
     before_loan = add_months(latest[borrowers], 0, anchor_day=np.ones(len(borrowers), dtype=np.int64)) - 1
-    h_end = np.where(latest[borrowers] < window.last - 3 * 365, last_year_end, before_loan)
+    later_end = np.where(latest[borrowers] < window.last - 3 * 365, last_year_end, before_loan)
     earlier = rng.random(len(borrowers)) < 0.5
+    earlier_end = add_months(later_end[earlier] + 1, -12) - 1
+    later = _household_lines(rng, c, borrowers, sum(owed_at(loans, borrowers, later_end)))
+    before = _household_year_before(rng, {code: amounts[earlier] for code, amounts in later.items()}, sum(owed_at(loans, borrowers[earlier], earlier_end)))
     h_customer = np.concatenate([borrowers, borrowers[earlier]])
-    h_end = np.concatenate([h_end, add_months(h_end[earlier] + 1, -12) - 1])
-    short, long = owed_at(loans, h_customer, h_end)
-    household = _household_lines(rng, c, h_customer, short + long)
+    h_end = np.concatenate([later_end, earlier_end])
+    household = {code: np.concatenate([later[code], before.get(code, np.zeros(len(earlier_end), dtype=np.int64))]) for code in later}
+    with_months = rng.random(len(borrowers)) < _MONTHS_SHARE
+    h_has_part = {StatementPart.SEASONAL: np.concatenate([with_months, np.zeros(len(earlier_end), dtype=bool)])}
 
     customer = np.concatenate([e_customer, h_customer])
     period_end = np.concatenate([e_end, h_end])
@@ -186,11 +378,16 @@ def generate_statements(seed: int, window: Window, customers: Customers, loans: 
         }
     )
     line_parts = []
-    for lines, ids, basis_value in ((enterprise, statement_id[: len(e_customer)], StatementBasis.SMALL_ENTERPRISE), (household, statement_id[len(e_customer) :], StatementBasis.HOUSEHOLD)):
+    for lines, ids, basis_value, has_part in (
+        (enterprise, statement_id[: len(e_customer)], StatementBasis.SMALL_ENTERPRISE, e_has_part),
+        (household, statement_id[len(e_customer) :], StatementBasis.HOUSEHOLD, h_has_part),
+    ):
         subtotals = subtotal_codes(basis_value)
         for position, line in enumerate(statement_lines(basis_value)):
             amount = lines.get(line.code, np.zeros(len(ids), dtype=np.int64))
             keep = (amount != 0) | (line.code in subtotals)
+            if line.part in OPTIONAL_PARTS:
+                keep &= has_part[line.part]
             line_parts.append(pl.DataFrame({"statement_id": ids[keep], "position": np.full(int(keep.sum()), position), "code": np.full(int(keep.sum()), line.code), "amount": amount[keep]}))
     line_frame = pl.concat(line_parts).sort(["statement_id", "position"]).drop("position")
     line_frame = line_frame.with_columns(pl.int_range(1, line_frame.height + 1, dtype=pl.Int64).alias("id")).select("id", "statement_id", "code", "amount")
