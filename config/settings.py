@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "rmdesk.analytics",
     "rmdesk.statements",
     "rmdesk.rating",
+    "rmdesk.risk",
 ]
 
 MIDDLEWARE = [

@@ -14,4 +14,6 @@ urlpatterns = [
     path("", include("rmdesk.customers.urls")),
     path("", include("rmdesk.statements.urls")),
     path("", include("rmdesk.rating.urls")),
+    path("", include("rmdesk.credit.urls")),
+    path("", include("rmdesk.risk.urls")),
 ]
