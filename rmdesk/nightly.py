@@ -17,8 +17,9 @@ from django_tasks import task
 
 def _steps() -> list[tuple[str, Callable]]:
     from rmdesk.rating.services import rating_propose_due
+    from rmdesk.risk.tasks import risk_nightly
 
-    return [("rating_propose_due", rating_propose_due)]
+    return [("rating_propose_due", rating_propose_due), ("risk_nightly", risk_nightly)]
 
 
 def nightly_run(*, as_of: datetime.date) -> dict[str, dict]:
