@@ -48,7 +48,23 @@ def _additional_data(self) -> dict:
 
 def register_audited_models() -> None:
     """Put the customer, relationship, holding, credit and desk models under the audit trail."""
-    from rmdesk.credit.models import Instalment, Loan
+    from rmdesk.credit.models import (
+        ApprovalDelegation,
+        Collateral,
+        CreditApplication,
+        CreditContract,
+        CreditPolicySetting,
+        CreditTransition,
+        Drawdown,
+        Guarantor,
+        Instalment,
+        Investigation,
+        InvestigationFile,
+        Loan,
+        NetCapital,
+        PolicyCheck,
+        RelatedParty,
+    )
     from rmdesk.customers.models import (
         BookAssignment,
         Customer,
@@ -73,12 +89,24 @@ def register_audited_models() -> None:
         Instalment,
         Interaction,
         Document,
+        CreditApplication,
+        CreditTransition,
+        Collateral,
+        Guarantor,
+        Investigation,
+        InvestigationFile,
+        PolicyCheck,
+        CreditContract,
+        Drawdown,
+        RelatedParty,
     ):
         model.get_additional_data = _additional_data
         auditlog.register(model, exclude_fields=_DERIVED if model is Customer else ["balance", "balance_as_of"])
     auditlog.register(User, exclude_fields=["password", "last_login"])
     auditlog.register(OrgUnit)
     auditlog.register(Product)
+    for model in (CreditPolicySetting, NetCapital, ApprovalDelegation):
+        auditlog.register(model)
     pre_save.connect(_refuse_change, sender=LogEntry, dispatch_uid="rmdesk_audit_immutable_save")
     pre_delete.connect(_refuse_delete, sender=LogEntry, dispatch_uid="rmdesk_audit_immutable_delete")
 

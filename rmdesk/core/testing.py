@@ -14,7 +14,9 @@ from decimal import Decimal
 
 import pytest
 
-from rmdesk.credit.models import Instalment, Loan
+from rmdesk.credit.defaults import install_credit_defaults
+from rmdesk.credit.models import CreditPolicySetting, Instalment, Loan, NetCapital
+from rmdesk.credit.services import credit_application_create
 from rmdesk.customers.models import Customer, CustomerKind, Handover
 from rmdesk.customers.services import book_add_assisting, book_handover, customer_create
 from rmdesk.domain.amortisation import RepaymentMethod, repayment_schedule
@@ -150,6 +152,12 @@ def bank(db) -> SmallBank:
     # The nightly run's first step: proposed ratings for the farmer (a borrower) and the factory.
     install_rating_defaults(Scorecard, MasterScaleGrade, RatingPolicy)
     rating_propose_due(as_of=AS_OF)
+    # The credit policy the migrations ship, and the farmer's application for next season in draft.
+    install_credit_defaults(CreditPolicySetting, NetCapital)
+    credit_application_create(
+        customer=farmer, by=am_a, product=loan_product, amount=Decimal("150000.00"), term_months=12, annual_rate=Decimal("0.0520"),
+        repayment_method=RepaymentMethod.EQUAL_INSTALMENT, purpose="购买化肥种子", repayment_source="粮食销售收入", on=AS_OF,
+    )
     for customer in (farmer, shop, factory, teacher):
         customer.refresh_from_db()
     return SmallBank(
