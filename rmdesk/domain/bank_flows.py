@@ -5,7 +5,10 @@ rules on working-capital and personal loans ask the bank to verify the borrower'
 and cash flows, 贷款资金回笼, 流水核实). The bank sees the money that comes into the customer's
 accounts here. Over the days of the statement's period that the bank's records cover:
 
-- the reported revenue (a household's total income) is pro-rated to those days;
+- the reported revenue (a household's total income) is pro-rated to those days: in
+  proportion to days, or, when the statement gives the money in of each calendar month (a
+  household's seasonal cash flow), by those months, so that a harvest inside or outside the
+  days covered does not pass for a disagreement;
 - the bank's inflows are the credits to the customer's own accounts, without transfers between
   the customer's own accounts and without loan drawdowns (the shell selects them);
 - the share of wallet is inflows / pro-rated revenue: how much of the business runs through
@@ -18,8 +21,10 @@ statement overstates revenue, or the business has moved its settlement elsewhere
 bank's records cover less than ``least_coverage`` of the period there is no comparison.
 """
 
+from calendar import monthrange
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -59,8 +64,8 @@ class FlowsComparison:
     """The comparison of one statement with the bank's inflows, with the numbers behind it.
 
     ``expected`` is the reported revenue pro-rated to the ``covered_days`` of the period's
-    ``period_days``; ``share_of_wallet`` and ``flags`` are empty when the coverage is too short
-    (``covered`` is then False).
+    ``period_days`` (``by_month``: by the statement's money in of each month); ``share_of_wallet``
+    and ``flags`` are empty when the coverage is too short (``covered`` is then False).
     """
 
     revenue_line: str
@@ -72,6 +77,7 @@ class FlowsComparison:
     covered: bool
     share_of_wallet: Decimal | None
     flags: tuple[FlowsFlagCode, ...]
+    by_month: bool = False
 
 
 def compare_with_bank_flows(
@@ -84,19 +90,25 @@ def compare_with_bank_flows(
     records_from: date | None,
     records_to: date | None,
     settles_here: bool,
+    monthly: Sequence[Decimal] | None = None,
     thresholds: FlowsThresholds = FlowsThresholds(),
 ) -> FlowsComparison:
     """Compare ``reported`` revenue of a statement with the ``bank_inflows`` over its period.
 
     ``records_from`` / ``records_to``: the days the bank's records of the customer's flows
     cover (``None`` when it has none); ``bank_inflows`` must be summed over the period within
-    them. Rule and default thresholds: see the module docstring. The share is rounded half-up
-    to 4 places, the expected revenue to the fen.
+    them. ``monthly``: the money in of each calendar month, January first, when the statement
+    gives it. Rule and default thresholds: see the module docstring. The share is rounded
+    half-up to 4 places, the expected revenue to the fen.
     """
     period_days = (period_end - period_start).days + 1
     span = covered_span(period_start, period_end, records_from, records_to)
     covered_days = (span[1] - span[0]).days + 1 if span else 0
-    expected = round_yuan(reported * covered_days / period_days)
+    by_month = monthly is not None and span is not None and sum(monthly) > 0
+    if by_month:
+        expected = round_yuan(_months_share(monthly, *span) * reported / sum(monthly))
+    else:
+        expected = round_yuan(reported * covered_days / period_days)
     covered = covered_days >= thresholds.least_coverage * period_days and expected > 0
     share = (bank_inflows / expected).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP) if covered else None
     flags: list[FlowsFlagCode] = []
@@ -115,7 +127,20 @@ def compare_with_bank_flows(
         covered=covered,
         share_of_wallet=share,
         flags=tuple(flags),
+        by_month=by_month,
     )
+
+
+def _months_share(monthly: Sequence[Decimal], first: date, last: date) -> Decimal:
+    """The money in of the days ``first`` to ``last``, each month's money spread over its days."""
+    total, day = Decimal(0), first
+    while day <= last:
+        month_days = monthrange(day.year, day.month)[1]
+        month_end = date(day.year, day.month, month_days)
+        days = (min(month_end, last) - day).days + 1
+        total += Decimal(monthly[day.month - 1]) * days / month_days
+        day = month_end + timedelta(days=1)
+    return total
 
 
 def covered_span(period_start: date, period_end: date, records_from: date | None, records_to: date | None) -> tuple[date, date] | None:

@@ -25,6 +25,7 @@ from rmdesk.domain.bank_flows import REVENUE_LINES, FlowsComparison, compare_wit
 from rmdesk.domain.benchmarks import BenchmarkPosition, Quartiles, benchmark_position
 from rmdesk.domain.ratios import RatioDefinition, RatioFamily, Trend, ratio_trend, ratios_for, statement_ratios
 from rmdesk.domain.statements import (
+    MONTHS,
     OPTIONAL_PARTS,
     PeriodProblem,
     SeasonalCashFlow,
@@ -32,6 +33,7 @@ from rmdesk.domain.statements import (
     StatementLine,
     StatementPart,
     StatementPeriod,
+    inflow_code,
     parts_given,
     period_problems,
     seasonal_cash_flow,
@@ -61,7 +63,8 @@ class StatementColumn:
 
 @dataclass(frozen=True)
 class RatioRow:
-    """A ratio over the periods (oldest first), its trend and its place among its industry."""
+    """A ratio over the periods (oldest first), its trend, and where its latest known value
+    stands among its industry."""
 
     definition: RatioDefinition
     values: list[Decimal | None]
@@ -179,6 +182,13 @@ def _benchmarks(customer: Customer, basis: StatementBasis) -> dict[str, Quartile
     return found
 
 
+def _monthly_income(basis: StatementBasis, amounts: dict[str, Decimal]) -> list[Decimal] | None:
+    """The money in of each calendar month, when the statement gives its seasonal cash flow."""
+    if StatementPart.SEASONAL not in parts_given(basis, amounts):
+        return None
+    return [amounts.get(inflow_code(month), ZERO) for month in MONTHS]
+
+
 def _follows(before: StatementPeriod, period: StatementPeriod) -> bool:
     return not period_problems([before, period])
 
@@ -229,6 +239,7 @@ def _analyse(basis, customer, mine, debt_service, inflows, records_from, records
                     records_from=records_from,
                     records_to=records_to,
                     settles_here=settles_here,
+                    monthly=_monthly_income(basis, amounts),
                 ),
             )
         )
@@ -238,6 +249,8 @@ def _analyse(basis, customer, mine, debt_service, inflows, records_from, records
     families: dict[RatioFamily, list[RatioRow]] = {family: [] for family in RatioFamily}
     for ratio in ratios_for(basis):
         values = [column.ratios[ratio.code] for column in columns]
+        # The position is that of the latest period the ratio could be computed for.
+        latest = next((value for value in reversed(values) if value is not None), None)
         quartiles = benchmarks.get(ratio.code)
         families[ratio.family].append(
             RatioRow(
@@ -245,7 +258,7 @@ def _analyse(basis, customer, mine, debt_service, inflows, records_from, records
                 values=values,
                 trend=ratio_trend(values, higher_is_better=ratio.higher_is_better),
                 benchmark=quartiles,
-                position=benchmark_position(values[-1], quartiles, higher_is_better=ratio.higher_is_better) if quartiles else None,
+                position=benchmark_position(latest, quartiles, higher_is_better=ratio.higher_is_better) if quartiles else None,
             )
         )
     analysis.families = [(family, rows) for family, rows in families.items() if rows]

@@ -67,3 +67,21 @@ def test_a_household_is_compared_on_its_total_income():
 def test_the_covered_span_is_where_period_and_records_overlap():
     assert covered_span(date(2025, 1, 1), date(2025, 12, 31), date(2025, 3, 5), date(2026, 1, 1)) == (date(2025, 3, 5), date(2025, 12, 31))
     assert covered_span(date(2025, 1, 1), date(2025, 12, 31), date(2026, 3, 5), date(2026, 4, 1)) is None
+
+
+def test_with_the_months_money_in_the_revenue_is_pro_rated_by_season():
+    # A farm sells 80% of its 100,000 in October; the bank's records cover October to December 2025 only.
+    monthly = [D(2_000)] * 9 + [D(80_000), D(1_000), D(1_000)]
+    result = compare_with_bank_flows(basis="household", reported=D(100_000), bank_inflows=D(76_000), records_from=date(2025, 10, 1),
+                                     records_to=date(2026, 6, 30), settles_here=True, monthly=monthly, **YEAR_2025)
+    # 80,000 + 1,000 + 1,000 = 82,000 of the year's 100,000 fall in the covered days (not 92/365 of it, 25,205.48)
+    assert (result.by_month, result.expected, result.share_of_wallet, result.flags) == (True, D("82000.00"), D("0.9268"), ())
+
+
+def test_a_part_month_counts_its_days():
+    # records from 16 December: 16 of December's 31 days of its 3,100
+    monthly = [D(0)] * 11 + [D(3_100)]
+    result = compare_with_bank_flows(basis="household", reported=D(3_100), bank_inflows=D(1_600), records_from=date(2025, 12, 16),
+                                     records_to=date(2026, 1, 31), settles_here=False, monthly=monthly,
+                                     thresholds=FlowsThresholds(least_coverage=D(0)), **YEAR_2025)
+    assert result.expected == D("1600.00")

@@ -3,10 +3,14 @@
 Enterprises report two or three years under the small-enterprise standard; farm households and
 sole proprietors who borrow have the simplified household statement an account manager draws
 up at the pre-loan investigation. Detail lines are drawn in integer fen, subtotals are summed
-by the lines' own rules (``rmdesk.domain.statements``), and the equity (or net worth) line
-makes assets equal liabilities plus equity. Revenue is the customer's planned sales at this
-bank divided by the share of their business done here (35-90%), so the bank never sees more
-inflows than the customer reports; borrowings include what this bank had lent at the time.
+by the lines' own rules (``rmdesk.domain.statements``). A firm keeps its shape from year to
+year (each line's share of revenue or assets is its own, plus a little noise), its equity rolls
+forward with the profit less dividends, and cash (or owners' loans in other payables) takes up
+what the year leaves over; a first year's retained earnings make it balance. A household's
+earlier year follows from the later one the same way, through its net worth. Revenue is the
+customer's planned sales at this bank divided by the share of their business done here
+(35-90%), so the bank never sees more inflows than the customer reports; borrowings include
+what this bank had lent at the time.
 """
 
 from __future__ import annotations
@@ -102,31 +106,36 @@ def _proportional(rng: np.random.Generator, shape: _Shape, who: np.ndarray):
 
 _CASH_FLOW_SHARE = 0.7
 """Share of enterprises that hand in a cash-flow statement with their accounts."""
+_INTERIM_SHARE = 0.6
+"""Share of enterprises that also hand in their accounts for the year to date (最近一期)."""
 _MONTHS_SHARE = 0.7
 """Share of household statements drawn up with the months' money in and out."""
 
 
-def _enterprise_lines(rng: np.random.Generator, shape: _Shape, who: np.ndarray, revenue: np.ndarray, short: np.ndarray, long: np.ndarray, capital: np.ndarray, employees: np.ndarray, previous: dict[str, np.ndarray] | None) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """One year's accounts of the enterprises ``who``; ``previous`` their accounts of the year
-    before (rows aligned, ``None`` for a first year), from which equity rolls forward (retained
-    earnings grow by the profit less dividends) and a cash-flow statement is drawn. Returns the
-    lines and which rows carry a cash-flow statement."""
+def _enterprise_lines(rng: np.random.Generator, shape: _Shape, who: np.ndarray, revenue: np.ndarray, short: np.ndarray, long: np.ndarray, capital: np.ndarray, employees: np.ndarray, previous: dict[str, np.ndarray] | None, months: int = 12) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The accounts of the enterprises ``who`` for a period of ``months`` (a year, or the year
+    to date of an interim statement) with ``revenue`` over it; ``previous`` their accounts at
+    the end of the period before (rows aligned, ``None`` for a first year), from which equity
+    rolls forward (retained earnings grow by the profit less the year's dividends) and a
+    cash-flow statement is drawn. Balances follow the yearly rate of revenue, flows the period's.
+    Returns the lines and which rows carry a cash-flow statement."""
     n = len(revenue)
     pm = _proportional(rng, shape, who)
-    assets = pm(revenue, 600, 1400, "assets")
+    yearly = revenue * 12 // months
+    assets = pm(yearly, 600, 1400, "assets")
     bank_share = 600 + (400 * shape("bank_share")[0][who]).astype(np.int64)
     lines = {
         "revenue": revenue, "cost_of_sales": pm(revenue, 700, 880, "cost_of_sales"), "taxes_and_surcharges": pm(revenue, 5, 12, "taxes"),
         "selling_expenses": pm(revenue, 20, 60, "selling"), "administrative_expenses": pm(revenue, 40, 90, "administrative"),
-        "finance_expenses": (short + long) * 50 // 1000, "investment_income": pm(revenue, 1, 10, "investment_income", 0.1),
+        "finance_expenses": (short + long) * 50 * months // 12_000, "investment_income": pm(revenue, 1, 10, "investment_income", 0.1),
         "non_operating_income": pm(revenue, 1, 3, "non_operating_income", 0.3), "non_operating_expenses": pm(revenue, 1, 2, "non_operating_expenses", 0.3),
-        "cash": pm(assets, 60, 130, "cash"), "notes_receivable": pm(assets, 5, 30, "notes_receivable", 0.2), "accounts_receivable": pm(revenue, 80, 200, "receivables"),
-        "prepayments": pm(assets, 10, 40, "prepayments"), "other_receivables": pm(assets, 10, 30, "other_receivables"), "inventories": pm(revenue, 80, 200, "inventories"),
+        "cash": pm(assets, 60, 130, "cash"), "notes_receivable": pm(assets, 5, 30, "notes_receivable", 0.2), "accounts_receivable": pm(yearly, 80, 200, "receivables"),
+        "prepayments": pm(assets, 10, 40, "prepayments"), "other_receivables": pm(assets, 10, 30, "other_receivables"), "inventories": pm(yearly, 80, 200, "inventories"),
         "long_term_equity_investments": pm(assets, 20, 80, "equity_investments", 0.1), "construction_in_progress": pm(assets, 20, 100, "construction", 0.15),
         "intangible_assets": pm(assets, 30, 100, "intangibles"), "long_term_prepaid_expenses": pm(assets, 5, 20, "prepaid", 0.3),
         "short_term_borrowings": short * 1000 // bank_share + pm(assets, 20, 80, "other_short_borrowings", 0.3), "notes_payable": pm(assets, 10, 50, "notes_payable", 0.2),
-        "accounts_payable": pm(revenue, 80, 200, "payables"), "advances_from_customers": pm(revenue, 5, 30, "advances", 0.3),
-        "employee_benefits_payable": employees * 550_000, "taxes_payable": pm(revenue, 3, 10, "taxes_payable"), "other_payables": pm(assets, 20, 80, "other_payables"),
+        "accounts_payable": pm(yearly, 80, 200, "payables"), "advances_from_customers": pm(yearly, 5, 30, "advances", 0.3),
+        "employee_benefits_payable": employees * 550_000, "taxes_payable": pm(yearly, 3, 10, "taxes_payable"), "other_payables": pm(assets, 20, 80, "other_payables"),
         "long_term_borrowings": long * 1000 // bank_share,
     }
     lines["fixed_assets_cost"] = pm(assets, 300, 500, "fixed_assets")
@@ -136,7 +145,7 @@ def _enterprise_lines(rng: np.random.Generator, shape: _Shape, who: np.ndarray, 
     lines["surplus_reserve"] = pm(lines["paid_in_capital"], 20, 100, "surplus_reserve")
     profit = _complete(StatementBasis.SMALL_ENTERPRISE, lines, n)["total_profit"]
     # Small low-profit enterprises pay an effective 5% on profits up to 3 million yuan.
-    lines["income_tax_expense"] = np.maximum(profit, 0) * np.where(profit <= 300_000_000, 50, 250) // 1000
+    lines["income_tax_expense"] = np.maximum(profit, 0) * np.where(profit * 12 // months <= 300_000_000, 50, 250) // 1000
     lines["retained_earnings"] = np.zeros(n, dtype=np.int64)
     if previous is None:
         draft = _complete(StatementBasis.SMALL_ENTERPRISE, lines, n)
@@ -146,7 +155,8 @@ def _enterprise_lines(rng: np.random.Generator, shape: _Shape, who: np.ndarray, 
     for code in ("paid_in_capital", "capital_reserve", "surplus_reserve"):
         lines[code] = previous[code]
     net_profit = _complete(StatementBasis.SMALL_ENTERPRISE, lines, n)["net_profit"]
-    dividends = np.maximum(net_profit, 0) * (300 * shape("dividends")[0][who]).astype(np.int64) // 1000
+    # Dividends are declared on the year's accounts, not on an interim period's.
+    dividends = np.maximum(net_profit, 0) * (300 * shape("dividends")[0][who]).astype(np.int64) // 1000 * (months == 12)
     lines["retained_earnings"] = previous["retained_earnings"] + net_profit - dividends
     # What the year's borrowing, investment and profit leave over sits in cash; a shortfall was
     # met by the owners' and related parties' money, booked in other payables (股东借款).
@@ -156,11 +166,11 @@ def _enterprise_lines(rng: np.random.Generator, shape: _Shape, who: np.ndarray, 
     lines["cash"] = lines["cash"] + np.maximum(-gap, 0)
 
     has_cash_flow = shape("cash_flow")[1][who] < _CASH_FLOW_SHARE
-    lines.update(_cash_flow(lines, previous, dividends, employees))
+    lines.update(_cash_flow(lines, previous, dividends, employees * months))
     return _complete(StatementBasis.SMALL_ENTERPRISE, lines, n), has_cash_flow
 
 
-def _cash_flow(now: dict[str, np.ndarray], before: dict[str, np.ndarray], dividends: np.ndarray, employees: np.ndarray) -> dict[str, np.ndarray]:
+def _cash_flow(now: dict[str, np.ndarray], before: dict[str, np.ndarray], dividends: np.ndarray, employee_months: np.ndarray) -> dict[str, np.ndarray]:
     """A direct-method cash-flow statement (会小企03表) from two balance sheets and the year's
     income statement: receipts and payments follow sales and purchases corrected by the change
     in receivables, stock and payables; what the lines do not explain of the change in cash is
@@ -172,7 +182,7 @@ def _cash_flow(now: dict[str, np.ndarray], before: dict[str, np.ndarray], divide
     flows = {
         "cf_sales_receipts": np.maximum(now["revenue"] - change("accounts_receivable", "notes_receivable") + change("advances_from_customers"), 0),
         "cf_purchases_paid": np.maximum(now["cost_of_sales"] + change("inventories") - change("accounts_payable", "notes_payable"), 0),
-        "cf_wages_paid": employees * 550_000 * 12,
+        "cf_wages_paid": employee_months * 550_000,
         "cf_taxes_paid": now["taxes_and_surcharges"] + now["income_tax_expense"],
         "cf_long_term_assets_paid": np.maximum(change("fixed_assets_cost", "construction_in_progress", "intangible_assets"), 0),
         "cf_disposal_receipts": np.maximum(-change("fixed_assets_cost", "construction_in_progress", "intangible_assets"), 0),
@@ -298,6 +308,16 @@ def _household_year_before(rng: np.random.Generator, later: dict[str, np.ndarray
     return _complete(StatementBasis.HOUSEHOLD, lines, n)
 
 
+def _months_to_quarter_end(as_of: datetime.date) -> int:
+    """Months from January to the last quarter end on or before ``as_of``: the period of the
+    year-to-date accounts a firm can hand in then (0 in the first quarter, and at the year end,
+    when the year's own accounts are due instead)."""
+    month = as_of.month // 3 * 3
+    if month == as_of.month and (as_of + datetime.timedelta(days=1)).month == as_of.month:
+        month -= 3
+    return month if 0 < month < 12 else 0
+
+
 def generate_statements(seed: int, window: Window, customers: Customers, loans: Loans) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Statements (headers) and their lines, both with ids; zero detail lines are left out.
 
@@ -317,10 +337,10 @@ def generate_statements(seed: int, window: Window, customers: Customers, loans: 
     capital = c.frame["registered_capital"].fill_null(0).to_numpy()
     shape = _Shape(rng, c.n)
 
-    def year(who: np.ndarray, back: int, revenue: np.ndarray, previous: dict[str, np.ndarray] | None):
-        end = np.full(len(who), add_months(np.array([last_year_end]), -12 * back)[0])
+    def year(who: np.ndarray, back: int, revenue: np.ndarray, previous: dict[str, np.ndarray] | None, months: int = 12):
+        end = np.full(len(who), add_months(np.array([last_year_end]), -12 * back + months - 12)[0])
         short, long = owed_at(loans, who, end)
-        return _enterprise_lines(rng, shape, who, revenue, short, long, capital[who], c.employees[who], previous)
+        return _enterprise_lines(rng, shape, who, revenue, short, long, capital[who], c.employees[who], previous, months)
 
     # Oldest year first, so that each year's equity and cash flow follow from the year before.
     revenue_0 = c.income[firms] * 1000 // c.wallet[firms]
@@ -336,15 +356,22 @@ def generate_statements(seed: int, window: Window, customers: Customers, loans: 
         lines_1[code][~third] = without.get(code, 0)
     cash_flow_1[third], cash_flow_1[~third] = cash_flow_1a, cash_flow_1b
     lines_0, cash_flow_0 = year(firms, 0, revenue_0, lines_1)
-    e_customer = np.concatenate([firms, firms, firms[third]])
-    back = np.repeat([0, 1, 2], [len(firms), len(firms), int(third.sum())])
-    e_end = add_months(np.full(len(e_customer), last_year_end), -12 * back)
+    # The year to date, up to the last quarter end the bank's as-of date has passed.
+    interim_months = _months_to_quarter_end(window.as_of)
+    interim = (shape("interim")[1][firms] < _INTERIM_SHARE) & (interim_months > 0)
+    lines_y, cash_flow_y = year(
+        firms[interim], 0, revenue_0[interim] * interim_months // 12, {code: v[interim] for code, v in lines_0.items()}, interim_months or 12
+    )
+    blocks = ((lines_0, firms, 0, 12), (lines_1, firms, 1, 12), (lines_2, firms[third], 2, 12), (lines_y, firms[interim], -1, interim_months))
+    e_customer = np.concatenate([rows for _, rows, _, _ in blocks])
+    e_end = np.concatenate([np.full(len(rows), add_months(np.array([last_year_end]), -12 * back + months - 12)[0]) for _, rows, back, months in blocks])
+    e_months = np.concatenate([np.full(len(rows), months) for _, rows, _, months in blocks])
     enterprise = {
-        code: np.concatenate([block.get(code, np.zeros(len(rows), dtype=np.int64)) for block, rows in ((lines_0, firms), (lines_1, firms), (lines_2, firms[third]))])
+        code: np.concatenate([block.get(code, np.zeros(len(rows), dtype=np.int64)) for block, rows, _, _ in blocks])
         for code in lines_0.keys() | lines_1.keys() | lines_2.keys()
     }
-    revenue = enterprise["revenue"]
-    e_has_part = {StatementPart.CASH_FLOW: np.concatenate([cash_flow_0, cash_flow_1, cash_flow_2])}
+    revenue = enterprise["revenue"] * 12 // e_months
+    e_has_part = {StatementPart.CASH_FLOW: np.concatenate([cash_flow_0, cash_flow_1, cash_flow_2, cash_flow_y])}
 
     borrowers = np.unique(loans.customer[np.isin(c.kind[loans.customer], (FARMER, SOLE_PROPRIETOR))])
     latest = np.full(c.n, -1, dtype=np.int64)
@@ -373,7 +400,7 @@ def generate_statements(seed: int, window: Window, customers: Customers, loans: 
             "customer_id": customer[order] + 1,
             "basis": basis[order],
             "period_end": as_dates(period_end[order]),
-            "period_months": np.full(len(order), 12, dtype=np.int64),
+            "period_months": np.concatenate([e_months, np.full(len(h_customer), 12)])[order].astype(np.int64),
             "audited": np.concatenate([revenue >= 5_000_000_000, np.zeros(len(h_customer), dtype=bool)])[order],
         }
     )
