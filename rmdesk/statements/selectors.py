@@ -75,7 +75,8 @@ class RatioRow:
 
 @dataclass(frozen=True)
 class LineRow:
-    """A statement line over the periods (oldest first); ``None`` where a period lacks the part."""
+    """A statement line over the periods (oldest first); ``None`` where a period lacks the part.
+    Detail lines nil in every period are left out of the page."""
 
     line: StatementLine
     is_subtotal: bool
@@ -279,5 +280,8 @@ def _line_rows(basis: StatementBasis, columns: list[StatementColumn]) -> list[tu
         values = [
             column.amounts.get(line.code, ZERO) if line.part in g else None for column, g in zip(columns, given, strict=True)
         ]
+        if line.code not in subtotals and not any(values):
+            # A line nil in every period says nothing; the totals still show every part.
+            continue
         parts.setdefault(line.part, []).append(LineRow(line=line, is_subtotal=line.code in subtotals, values=values))
     return list(parts.items())

@@ -154,11 +154,11 @@ class WorkbookStatement:
     errors: list[str] = field(default_factory=list)
 
     def where(self, code: str) -> str:
-        """'sheet “Balance sheet”, cell C12' for a code read from the file, else the code."""
+        """Where a code was read in the file ("Sheet “Balance sheet”, cell C12"), or the code itself."""
         if code not in self.cells:
             return code
         sheet, cell = self.cells[code]
-        return _("sheet “%(sheet)s”, cell %(cell)s") % {"sheet": sheet, "cell": cell}
+        return _("Sheet “%(sheet)s”, cell %(cell)s") % {"sheet": sheet, "cell": cell}
 
     def located(self, errors: tuple[LineError, ...]) -> list[str]:
         """The service's errors on lines of this file, each with the sheet and cell of its line."""
