@@ -451,7 +451,7 @@ class Answer(models.TextChoices):
 
 class Conclusion(models.TextChoices):
     NO_CONCERN = "no_concern", _("No concern: repayment not in doubt")
-    WATCH = "watch", _("Signs to watch: inspect again sooner")
+    WATCH = "watch", _("Signs to watch, repayment not yet in doubt")
     RECLASSIFY = "reclassify", _("Repayment in doubt: propose another category")
 
 

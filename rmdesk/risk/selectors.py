@@ -27,7 +27,7 @@ from rmdesk.domain.inspection import Escalation, escalation, next_inspection_due
 from rmdesk.domain.inspection import InspectionPolicy as InspectionRules
 from rmdesk.domain.provisions import ProvisionRates
 from rmdesk.domain.repayment import ScheduledInstalment, arrears
-from rmdesk.org.models import OrgUnit, User
+from rmdesk.org.models import OrgUnit, Role, User
 from rmdesk.products.models import Direction, ProductFamily, Purpose, Transaction
 from rmdesk.rating.models import Rating, RatingStatus
 from rmdesk.risk.models import (
@@ -295,6 +295,7 @@ class LoanRiskPage:
     inspections: list[Inspection]
     next_due: datetime.date | None
     escalation: Escalation | None
+    escalated_to: str
     grade: str | None
 
 
@@ -306,6 +307,8 @@ def loan_risk_page(*, loan: Loan, today: datetime.date, configuration: RiskConfi
     risk = risk_of(loan)
     proposals = list(loan.category_proposals.select_related("proposed_by", "decided_by"))
     next_due = risk.next_inspection_due if risk else None
+    reached = escalation(due_on=next_due, today=today, policy=configuration.inspection) if next_due else None
+    role = Role.objects.filter(code=reached.role).first() if reached else None
     return LoanRiskPage(
         loan=loan,
         risk=risk,
@@ -322,7 +325,8 @@ def loan_risk_page(*, loan: Loan, today: datetime.date, configuration: RiskConfi
         ),
         inspections=list(loan.inspections.select_related("inspected_by")),
         next_due=next_due,
-        escalation=escalation(due_on=next_due, today=today, policy=configuration.inspection) if next_due else None,
+        escalation=reached,
+        escalated_to=str(role) if role else (reached.role if reached else ""),
         grade=grade_in_force(loan.customer_id, as_of=today),
     )
 
@@ -341,10 +345,12 @@ def inspections_due(*, user: User, today: datetime.date, configuration: RiskConf
 
 @dataclass(frozen=True)
 class OverdueInspection:
-    """A late inspection, and how far the domain's escalation has taken it."""
+    """A late inspection, how far the domain's escalation has taken it, and the name of that role."""
 
     risk: LoanRisk
     escalation: Escalation
+    role: str
+    days_late: int
 
 
 def overdue_inspections(*, user: User, today: datetime.date, configuration: RiskConfiguration) -> list[OverdueInspection]:
@@ -358,11 +364,12 @@ def overdue_inspections(*, user: User, today: datetime.date, configuration: Risk
         .select_related("loan__customer__primary_manager", "loan__holding__product")
         .order_by("next_inspection_due", "loan_id")
     )
+    roles = {role.code: str(role) for role in Role.objects.all()}
     result = []
     for risk in late:
         step = escalation(due_on=risk.next_inspection_due, today=today, policy=configuration.inspection)
         if step is not None:
-            result.append(OverdueInspection(risk, step))
+            result.append(OverdueInspection(risk, step, roles.get(step.role, step.role), (today - risk.next_inspection_due).days))
     return result
 
 

@@ -129,7 +129,7 @@ class Migration(migrations.Migration):
                 ('collateral_intact', models.CharField(choices=[('yes', 'Yes'), ('no', 'No'), ('na', 'Not applicable')], max_length=3, verbose_name='collateral intact and insured')),
                 ('guarantor_able', models.CharField(choices=[('yes', 'Yes'), ('no', 'No'), ('na', 'Not applicable')], max_length=3, verbose_name='guarantors still able to pay')),
                 ('findings', models.TextField(verbose_name='findings')),
-                ('conclusion', models.CharField(choices=[('no_concern', 'No concern: repayment not in doubt'), ('watch', 'Signs to watch: inspect again sooner'), ('reclassify', 'Repayment in doubt: propose another category')], max_length=12, verbose_name='conclusion')),
+                ('conclusion', models.CharField(choices=[('no_concern', 'No concern: repayment not in doubt'), ('watch', 'Signs to watch, repayment not yet in doubt'), ('reclassify', 'Repayment in doubt: propose another category')], max_length=12, verbose_name='conclusion')),
                 ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
                 ('inspected_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='inspected by')),
                 ('loan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inspections', to='credit.loan', verbose_name='loan')),
