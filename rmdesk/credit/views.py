@@ -10,6 +10,7 @@ a refusal is shown with its message on the page it came from.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -121,6 +122,11 @@ def credit_application_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "credit/application_form.html", {"form": form, "customer": customer}, status=400 if form.errors else 200)
 
 
+def _available(application: CreditApplication, contract: CreditContract | None) -> Decimal:
+    """What can still be drawn on the line, as the domain counts it (lifecycle.Credit.available)."""
+    return services.credit_of(application).available if contract else Decimal(0)
+
+
 def _page(request: HttpRequest, application: CreditApplication, *, status: int = 200, **extra) -> HttpResponse:
     may_change = _may_change(request, application)
     allowed = allowed_actions(CreditState(application.state))
@@ -144,6 +150,7 @@ def _page(request: HttpRequest, application: CreditApplication, *, status: int =
         "check": latest_policy_check(application),
         "contract": contract,
         "drawdowns": contract.drawdowns.select_related("loan") if contract else [],
+        "available": _available(application, contract),
         "collateral_form": extra.pop("collateral_form", None) or CollateralForm(),
         "guarantor_form": extra.pop("guarantor_form", None) or GuarantorForm(customers=Customer.objects.restrict(request.user).exclude(pk=application.customer_id)),
         "decision_form": extra.pop("decision_form", None) or DecisionForm(),
@@ -173,7 +180,7 @@ def credit_application_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     initial = {
         **{name: getattr(application, name) for name in services.TERMS if name != "annual_rate"},
-        "annual_rate_percent": application.annual_rate * 100,
+        "annual_rate_percent": (application.annual_rate * 100).quantize(Decimal("0.0001")),
     }
     form = ApplicationForm(request.POST or None, initial=initial, customer_kind=application.customer.kind)
     if request.method == "POST" and form.is_valid():
@@ -433,7 +440,7 @@ def credit_contract(request: HttpRequest, pk: int) -> HttpResponse:
         "line_amount": application.approved_amount or application.amount,
         "valid_from": today,
         "valid_until": add_months(today, 12) - datetime.timedelta(days=1),
-        "annual_rate_percent": application.annual_rate * 100,
+        "annual_rate_percent": (application.annual_rate * 100).quantize(Decimal("0.0001")),
         "repayment_method": application.repayment_method,
     }
     form = ContractForm(request.POST or None, initial=initial)
@@ -459,7 +466,7 @@ def credit_drawdown(request: HttpRequest, pk: int) -> HttpResponse:
     if not _may_change(request, application):
         raise PermissionDenied
     today = timezone.localdate()
-    available = contract.line_amount - (application.outstanding if contract.revolving else application.drawn)
+    available = _available(application, contract)
     policy = credit_policy().disbursement_policy()
     initial = {
         "amount": available,

@@ -2,6 +2,7 @@
 
 from django import template
 
+from rmdesk.credit.display import checklist_text
 from rmdesk.credit.selectors import customer_credit
 from rmdesk.customers.models import Customer
 
@@ -25,3 +26,9 @@ def customer_credit_section(context, customer):
 def get(mapping: dict, key):
     """`levels|get:code`: a value of a dictionary by key, the key itself when absent."""
     return mapping.get(key, key)
+
+
+@register.filter
+def checklist_label(code: str) -> str:
+    """A checklist item's label in the reader's language."""
+    return checklist_text(code)
