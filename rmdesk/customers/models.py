@@ -296,6 +296,60 @@ class BookAssignment(models.Model):
         ]
 
 
+class BookPosition(models.Model):
+    """What one account manager's book holds of one kind, tier and industry, as of a date.
+
+    One row per positions date and cell (org unit, primary manager, kind, tier, industry) that
+    has customers: how many, their deposits and their loans, the sums of the customers'
+    positions (`Customer.deposit_balance`, `loan_balance`). The totals of a unit's book, of the
+    whole bank or of any filter on these columns are then a sum over at most a few thousand
+    cells instead of a sum over every customer on each page.
+
+    `rmdesk.products.services.positions_refresh` writes the rows of its date, and the rows of
+    earlier dates stay: the books' positions as they stood on each date. The book services
+    (customers created, handed over, re-classified) re-add up the cells of the managers they
+    touch for the latest date in the same transaction, so the latest rows always agree with
+    the customers themselves.
+    """
+
+    as_of = models.DateField(_("positions as of"))
+    org_unit = models.ForeignKey("org.OrgUnit", verbose_name=_("managing unit"), on_delete=models.PROTECT, related_name="+")
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("primary account manager"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=CustomerKind.choices)
+    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices)
+    industry = models.CharField(_("industry"), max_length=2, choices=Industry.choices)
+    customers = models.PositiveIntegerField(_("customers"))
+    deposits = models.DecimalField(_("deposits"), max_digits=20, decimal_places=2)
+    loans = models.DecimalField(_("loans"), max_digits=20, decimal_places=2)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("book position")
+        verbose_name_plural = _("book positions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["as_of", "org_unit", "manager", "kind", "tier", "industry"], name="one_book_position_per_cell_and_date"
+            ),
+        ]
+        indexes = [models.Index(fields=["as_of", "manager"], name="book_position_of_manager")]
+
+    @staticmethod
+    def scope_condition(user) -> Q | None:
+        """Positions of the units a unit-scoped role sees; a personal book is read from its customers.
+
+        An account manager's book includes customers they assist, which cells of primary
+        managers cannot tell apart, so book-scoped roles see no rows here.
+        """
+        from rmdesk.core.scope import unit_scope_condition
+
+        if not user.is_authenticated or not user.is_active or user.org_unit_id is None or not user.sees_unit:
+            return None
+        return unit_scope_condition(user, field="org_unit_id")
+
+
 class StatementBasis(models.TextChoices):
     SMALL_ENTERPRISE = "small_enterprise", _("Accounting standard for small enterprises")
     HOUSEHOLD = "household", _("Simplified household and farm statement")

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from auditlog.models import LogEntry
 
-from rmdesk.customers.models import BookAssignment, Customer, Relationship
+from rmdesk.customers.models import BookAssignment, BookPosition, Customer, CustomerKind, Industry, Relationship, Tier
 from rmdesk.domain.money import round_yuan
 from rmdesk.org.models import OrgUnit, User
 
@@ -35,9 +36,82 @@ def book_totals(customers: QuerySet[Customer]) -> BookTotals:
     return _totals(row)
 
 
+def book_page_totals(*, user: User, customers: QuerySet[Customer], criteria: Mapping[str, str]) -> BookTotals:
+    """Totals of a book narrowed by `criteria` (BookFilter.criteria); `customers` is that narrowed book.
+
+    A reader who sees a unit (team leader, head office) and is not searching gets the sum of
+    the latest book positions of the cells that match (kind, tier, industry, outlet, manager):
+    at most a few thousand rows, however many customers the unit has, and exact because the
+    book services keep the latest positions with the customers (BookPosition). An account
+    manager's book (which includes customers they assist), a search, or a bank whose positions
+    were never refreshed gets one aggregate over `customers`.
+    """
+    if user.sees_unit and not criteria.get("q"):
+        latest = BookPosition.objects.order_by("-as_of").values("as_of")[:1]
+        cells = BookPosition.objects.restrict(user).filter(as_of=Subquery(latest))
+        for name in ("kind", "tier", "industry", "manager"):
+            if criteria.get(name):
+                cells = cells.filter(**{name: criteria[name]})
+        if criteria.get("outlet"):
+            cells = cells.filter(org_unit__path__startswith=criteria["outlet"])
+        row = cells.aggregate(
+            cells=Count("pk"),
+            customers=Coalesce(Sum("customers"), 0),
+            deposits=Coalesce(Sum("deposits"), Decimal(0)),
+            loans=Coalesce(Sum("loans"), Decimal(0)),
+        )
+        # No cell: positions never refreshed, or nobody there; the customers tell which, cheaply.
+        if row["cells"]:
+            return _totals(row)
+    return book_totals(customers)
+
+
 def _totals(row: dict) -> BookTotals:
     # SQLite sums decimals in binary floating point; rounding to the fen gives back exact yuan.
     return BookTotals(row["customers"], round_yuan(Decimal(row["deposits"])), round_yuan(Decimal(row["loans"])))
+
+
+@dataclass(frozen=True)
+class BookLine:
+    """One customer as a line of the book page: what the line shows, labels translated."""
+
+    pk: int
+    number: str
+    name: str
+    kind: str
+    tier: str
+    industry: str
+    manager: str
+    unit: str
+    deposits: Decimal
+    loans: Decimal
+
+
+_BOOK_LINE_COLUMNS = (
+    "pk", "number", "name", "kind", "tier", "industry", "deposit_balance", "loan_balance",
+    "primary_manager__display_name", "primary_manager__username", "org_unit__name",
+)
+
+
+def book_line_rows(customers: QuerySet[Customer]) -> QuerySet:
+    """`customers` as the plain rows of book lines (one query, joined names, no model objects)."""
+    return customers.values_list(*_BOOK_LINE_COLUMNS)
+
+
+def book_lines(rows) -> list[BookLine]:
+    """Book lines of rows read by `book_line_rows`, each choice label translated once."""
+    labels = {
+        field: {value: str(label) for value, label in choices}
+        for field, choices in (("kind", CustomerKind.choices), ("tier", Tier.choices), ("industry", Industry.choices))
+    }
+    return [
+        BookLine(
+            pk=pk, number=number, name=name, kind=labels["kind"].get(kind, kind), tier=labels["tier"].get(tier, tier),
+            industry=labels["industry"].get(industry, industry), manager=display_name or username, unit=unit,
+            deposits=deposits, loans=loans,
+        )
+        for pk, number, name, kind, tier, industry, deposits, loans, display_name, username, unit in rows
+    ]
 
 
 def managers_in_scope(user: User) -> QuerySet[User]:

@@ -3,15 +3,75 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rmdesk.customers.models import BookAssignment, BookRole, Customer, CustomerKind, Handover, IdentifierKind
+from rmdesk.customers.models import BookAssignment, BookPosition, BookRole, Customer, CustomerKind, Handover, IdentifierKind
 from rmdesk.org.models import User
+
+
+def book_positions_lock() -> None:
+    """Take the book positions for this transaction: writers take turns, readers never wait.
+
+    Whoever changes what the positions add up (a customer's manager, unit, kind, tier or
+    industry, or the positions themselves) takes this first, before touching the customers,
+    so that each re-adds its cells from customers that no other writer is still changing.
+    PostgreSQL: a self-exclusive table lock; SQLite has one writer at a time anyway.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {BookPosition._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+
+
+@transaction.atomic
+def book_positions_refresh(*, as_of: datetime.date, managers: Collection[int] | None = None) -> int:
+    """Add up the book positions of `as_of` from the customers: every cell, or `managers`' cells.
+
+    The cells of `as_of` are replaced (one DELETE, one INSERT ... SELECT grouping the customers,
+    whatever their number); those of other dates stay as they were. Returns the cells written.
+    """
+    book_positions_lock()
+    cells = BookPosition.objects.filter(as_of=as_of)
+    where, params = "", [as_of]
+    if managers is not None:
+        managers = sorted(set(managers))
+        if not managers:
+            return 0
+        cells = cells.filter(manager_id__in=managers)
+        where, params = f"WHERE primary_manager_id IN ({', '.join(['%s'] * len(managers))})", [as_of, *managers]
+    cells.delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {BookPosition._meta.db_table}
+                (as_of, org_unit_id, manager_id, kind, tier, industry, customers, deposits, loans)
+            SELECT %s, org_unit_id, primary_manager_id, kind, tier, industry,
+                   COUNT(*), SUM(deposit_balance), SUM(loan_balance)
+            FROM {Customer._meta.db_table}
+            {where}
+            GROUP BY org_unit_id, primary_manager_id, kind, tier, industry
+            """,
+            params,
+        )
+        return cursor.rowcount
+
+
+def _book_positions_follow(managers: Collection[int]) -> None:
+    """Re-add up the latest book positions of `managers` after their customers changed."""
+    latest = BookPosition.objects.aggregate(latest=Max("as_of"))["latest"]
+    if latest is not None:
+        book_positions_refresh(as_of=latest, managers=managers)
+
+
+def _cell(customer: Customer) -> tuple:
+    """What a customer's book position is added up by."""
+    return (customer.org_unit_id, customer.primary_manager_id, customer.kind, customer.tier, customer.industry)
 
 
 class BookErrorCode(StrEnum):
@@ -48,6 +108,7 @@ def customer_create(
     GB 32100 for enterprises and sole proprietors) before anything is written.
     """
     _check_can_hold_book(primary_manager)
+    book_positions_lock()
     today = customer_since or timezone.localdate()
     id_kind = IdentifierKind.UNIFIED_SOCIAL_CREDIT_CODE if kind in CustomerKind.organisations() else IdentifierKind.RESIDENT_ID
     customer = Customer(
@@ -71,6 +132,7 @@ def customer_create(
         assigned_by=created_by,
         reason=_("New customer"),
     )
+    _book_positions_follow([primary_manager.pk])
     return customer
 
 
@@ -89,6 +151,14 @@ def book_assign_primary(
     The current primary assignment ends the day before, so the customer has exactly one
     primary manager at any time and the history shows who held the book when.
     """
+    book_positions_lock()
+    previous = customer.primary_manager_id
+    assignment = _assign_primary(customer=customer, manager=manager, assigned_by=assigned_by, on=on, reason=reason)
+    _book_positions_follow([previous, manager.pk])
+    return assignment
+
+
+def _assign_primary(*, customer: Customer, manager: User, assigned_by: User, on: datetime.date | None, reason: str) -> BookAssignment:
     _check_can_hold_book(manager)
     on = on or timezone.localdate()
     current = BookAssignment.objects.select_for_update().filter(customer=customer, role=BookRole.PRIMARY, ended_on__isnull=True).first()
@@ -174,6 +244,7 @@ def book_handover(
     if from_manager.pk == to_manager.pk:
         raise ValidationError(_("A book cannot be handed to the manager who holds it."), code=HandoverErrorCode.SAME_MANAGER)
     _check_can_hold_book(to_manager)
+    book_positions_lock()
     current = list(BookAssignment.objects.current().filter(manager=from_manager).select_related("customer"))
     if not current:
         raise ValidationError(
@@ -190,13 +261,14 @@ def book_handover(
     )
     for assignment in current:
         if assignment.role == BookRole.PRIMARY:
-            book_assign_primary(customer=assignment.customer, manager=to_manager, assigned_by=decided_by, on=on, reason=reason)
+            _assign_primary(customer=assignment.customer, manager=to_manager, assigned_by=decided_by, on=on, reason=reason)
         else:
             assignment.ended_on = on
             assignment.save(update_fields=["ended_on"])
             if assignment.customer.primary_manager_id != to_manager.pk:
                 book_add_assisting(customer=assignment.customer, manager=to_manager, assigned_by=decided_by, on=on, reason=reason)
     handover.customers.set([assignment.customer for assignment in current])
+    _book_positions_follow([from_manager.pk, to_manager.pk])
     return handover
 
 
@@ -217,7 +289,9 @@ def customer_update(*, customer_id: int, user: User, as_loaded: dict, changes: d
     refuses the save (ConcurrentChange, listing what changed) so that nothing is silently
     overwritten. The person then sees the other change and may save again on top of it.
     """
+    book_positions_lock()
     customer = Customer.objects.restrict(user, action="change").select_for_update().get(pk=customer_id)
+    cell = _cell(customer)
     moved = {
         field: (loaded, getattr(customer, field))
         for field, loaded in as_loaded.items()
@@ -229,4 +303,6 @@ def customer_update(*, customer_id: int, user: User, as_loaded: dict, changes: d
         setattr(customer, field, value)
     customer.full_clean()
     customer.save()
+    if _cell(customer) != cell:
+        _book_positions_follow([customer.primary_manager_id])
     return customer

@@ -20,7 +20,9 @@ from rmdesk.customers.forms import CustomerForm, CustomerProfileForm, HandoverFo
 from rmdesk.customers.models import Customer, Handover
 from rmdesk.customers.selectors import (
     C3_FIELDS,
-    book_totals,
+    book_line_rows,
+    book_lines,
+    book_page_totals,
     customer_audit_trail,
     customer_for_page,
     handover_pack,
@@ -45,15 +47,16 @@ class _CountedPaginator(Paginator):
 @login_required
 def book(request: HttpRequest) -> HttpResponse:
     """The account manager's book, or the books of a leader's unit: search, filter, sort, page."""
-    customers = Customer.objects.restrict(request.user).select_related("primary_manager", "org_unit")
+    customers = Customer.objects.restrict(request.user)
     book_filter = BookFilter(request.GET or None, queryset=customers, user=request.user)
     filtered = book_filter.qs if book_filter.is_bound else customers
     if not book_filter.is_bound or not request.GET.get("sort"):
         filtered = filtered.order_by("name", "pk")
     else:
         filtered = filtered.order_by(*filtered.query.order_by, "pk")
-    totals = book_totals(filtered)
-    page = _CountedPaginator(filtered, BOOK_PAGE_SIZE, count=totals.customers).get_page(request.GET.get("page"))
+    totals = book_page_totals(user=request.user, customers=filtered, criteria=book_filter.criteria)
+    page = _CountedPaginator(book_line_rows(filtered), BOOK_PAGE_SIZE, count=totals.customers).get_page(request.GET.get("page"))
+    page.object_list = book_lines(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filter": book_filter, "page": page, "totals": totals, "query": query.urlencode()}
@@ -68,7 +71,8 @@ def team(request: HttpRequest) -> HttpResponse:
     if not request.user.sees_unit:
         raise PermissionDenied
     books = team_books(user=request.user)
-    return render(request, "customers/team.html", {"books": books, "totals": book_totals(Customer.objects.restrict(request.user))})
+    totals = book_page_totals(user=request.user, customers=Customer.objects.restrict(request.user), criteria={})
+    return render(request, "customers/team.html", {"books": books, "totals": totals})
 
 
 def _customer_page(request: HttpRequest, customer: Customer, *, status: int = 200, **extra) -> HttpResponse:

@@ -6,7 +6,9 @@ from decimal import Decimal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from rmdesk.customers.models import Customer, Tier
+from rmdesk.core.testing import resident_id
+from rmdesk.customers.models import Customer, CustomerKind, Tier
+from rmdesk.customers.services import customer_create
 from rmdesk.products.models import Holding, Product, ProductFamily
 from rmdesk.products.services import positions_refresh
 
@@ -40,9 +42,22 @@ def test_tier_follows_assets_under_management_including_wealth(bank):
     assert tiers["柳河竹木制品有限公司"] == Tier.WEALTH
 
 
-def test_positions_refresh_is_one_statement_whatever_the_number_of_customers(bank):
+def _statements_of_a_refresh() -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         positions_refresh(as_of=AS_OF)
-    statements = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "BEGIN"))]
-    assert len(statements) == 1
-    assert statements[0].lstrip().upper().startswith("UPDATE")
+    return [
+        q["sql"].strip() for q in captured.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "BEGIN", "LOCK"))
+    ]
+
+
+def test_positions_refresh_is_the_same_few_statements_whatever_the_number_of_customers(bank):
+    few = _statements_of_a_refresh()
+    for n in range(30):
+        customer_create(
+            kind=CustomerKind.INDIVIDUAL, name=f"测试客户{n:03d}", id_number=resident_id(f"33018119900101{n:03d}"),
+            primary_manager=bank.am_a, created_by=bank.am_a, customer_since=datetime.date(2024, 1, 1),
+        )
+    more = _statements_of_a_refresh()
+    assert len(more) == len(few) == 3
+    assert [sql.split()[0].upper() for sql in more] == ["UPDATE", "DELETE", "INSERT"]
