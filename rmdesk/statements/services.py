@@ -30,6 +30,7 @@ from rmdesk.customers.models import StatementBasis as BasisChoice
 from rmdesk.domain.money import round_yuan
 from rmdesk.domain.statements import (
     AGREEING_LINES,
+    OPTIONAL_PARTS,
     PeriodProblem,
     PeriodProblemCode,
     StatementBasis,
@@ -126,13 +127,22 @@ def problem_message(basis: StatementBasis | str, problem: StatementProblem) -> s
     raise ValueError(f"no message for {problem.code}")
 
 
-def period_message(problem: PeriodProblem) -> str:
-    """What a period problem means, with the dates."""
+def period_message(problem: PeriodProblem, new: StatementPeriod, others: Mapping[datetime.date, StatementPeriod]) -> str:
+    """What a period problem means for the statement being entered (``new``), with the dates of
+    the statement on file it concerns (``others``, by period end)."""
+    other_end = problem.previous_end if problem.period_end == new.period_end else problem.period_end
+    other = others.get(other_end)
+    earlier, later = (other, new) if other_end == problem.previous_end else (new, other)
     values = {
-        "end": _day(problem.period_end),
-        "previous": _day(problem.previous_end),
-        "expected": problem.expected if isinstance(problem.expected, int) else _day(problem.expected),
-        "found": problem.found if isinstance(problem.found, int) else _day(problem.found),
+        "start": _day(new.start),
+        "end": _day(new.period_end),
+        "months": new.period_months,
+        "other_end": _day(other_end),
+        "other_months": other.period_months if other else "—",
+        "expected": _day(problem.expected) if isinstance(problem.expected, datetime.date) else problem.expected,
+        "found": _day(problem.found) if isinstance(problem.found, datetime.date) else problem.found,
+        "gap_from": _day(earlier.period_end + datetime.timedelta(days=1)) if earlier else "—",
+        "gap_to": _day(later.start - datetime.timedelta(days=1)) if later else "—",
     }
     match problem.code:
         case PeriodProblemCode.NOT_MONTH_END:
@@ -140,20 +150,24 @@ def period_message(problem: PeriodProblem) -> str:
         case PeriodProblemCode.BAD_LENGTH:
             return _("A period is 1 to 12 months long, not %(found)s.") % values
         case PeriodProblemCode.OVERLAP:
-            return _("This period starts on %(found)s, inside the statement ending %(previous)s already on file.") % values
+            return _("This period (%(start)s to %(end)s) overlaps the statement ending %(other_end)s already on file.") % values
         case PeriodProblemCode.GAP:
-            return _("No statement covers the months from %(expected)s to the start of this period (%(found)s).") % values
+            return _("No statement covers %(gap_from)s to %(gap_to)s, between this period and the statement ending %(other_end)s.") % values
         case PeriodProblemCode.LENGTH_DIFFERS:
-            return _("This period is %(found)s months long and the one before %(expected)s: their flows cannot be compared.") % values
+            return _(
+                "This period is %(months)s months long and the statement ending %(other_end)s %(other_months)s: the two are not compared."
+            ) % values
     raise ValueError(f"no message for {problem.code}")
 
 
 def with_subtotals(basis: StatementBasis | str, amounts: Mapping[str, Decimal]) -> dict[str, Decimal]:
-    """``amounts`` with the subtotals of every part it gives computed where they were not entered."""
+    """``amounts`` with the subtotals computed where they were not entered: those of the main
+    statement always (a part with no line is nil), those of an optional part when it is given."""
     given = parts_given(basis, amounts)
     part_of = {line.code: line.part for line in statement_lines(basis)}
     computed = statement_totals(basis, amounts)
-    return {**{code: total for code, total in computed.items() if part_of[code] in given}, **amounts}
+    wanted = {code: total for code, total in computed.items() if part_of[code] not in OPTIONAL_PARTS or part_of[code] in given}
+    return {**wanted, **amounts}
 
 
 def _check_customer(customer: Customer, user: User, basis: StatementBasis) -> None:
@@ -200,12 +214,12 @@ def statement_record(
     new = StatementPeriod(period_end, period_months)
     on_file = FinancialStatement.objects.select_for_update().filter(customer=customer)
     same = on_file.filter(period_end=period_end, period_months=period_months).first()
-    others = [StatementPeriod(s.period_end, s.period_months) for s in on_file.filter(basis=basis) if s != same]
+    others = {s.period_end: StatementPeriod(s.period_end, s.period_months) for s in on_file.filter(basis=basis) if s != same}
     notes = []
-    for problem in period_problems([*others, new]):
+    for problem in period_problems([*others.values(), new]):
         if new.period_end not in (problem.period_end, problem.previous_end):
             continue
-        error = LineError(problem.line, problem.code, period_message(problem))
+        error = LineError(problem.line, problem.code, period_message(problem, new, others))
         if problem.code in (PeriodProblemCode.GAP, PeriodProblemCode.LENGTH_DIFFERS):
             notes.append(error)
         else:

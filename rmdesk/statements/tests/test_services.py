@@ -122,3 +122,16 @@ def test_only_who_changes_the_customer_may_record_its_statement(bank):
             record(bank, user=user)
     assert not FinancialStatement.objects.exists()
     assert record(bank, user=bank.am_a2).statement.customer == bank.factory  # assisting on the factory
+
+
+def test_a_period_message_speaks_of_the_statement_being_entered(bank):
+    record(bank, end=datetime.date(2025, 12, 31))
+    refused = refusal(bank, FACTORY_2024, end=datetime.date(2025, 6, 30), months=6)
+    overlap = next(e for e in refused.errors if e.code == PeriodProblemCode.OVERLAP)
+    assert "2025-01-01" in overlap.message and "2025-06-30" in overlap.message and "2025-12-31" in overlap.message
+
+
+def test_a_main_statement_part_left_empty_is_nil_not_missing(bank):
+    no_debts = {"cash": D(100), "paid_in_capital": D(100), "revenue": D(50), "cost_of_sales": D(50)}
+    lines = dict(record(bank, no_debts).statement.lines.values_list("code", "amount"))
+    assert lines["total_liabilities"] == D("0.00") and "net_operating_cash_flow" not in lines

@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from auditlog.context import set_actor
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
@@ -49,7 +50,7 @@ class Command(BaseCommand):
             user = User.objects.select_related("role").get(username=user, is_active=True)
         except User.DoesNotExist:
             raise CommandError(f"no active user {user!r}") from None
-        with translation.override(options.get("language") or user.language or None):
+        with translation.override(options.get("language") or user.language or settings.LANGUAGE_CODE):
             if action == "template":
                 self._template(user, **options)
             else:
