@@ -23,9 +23,11 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rmdesk.credit.models import Instalment, Loan
+from rmdesk.credit.models import CreditApplication, Drawdown, Instalment, Loan
+from rmdesk.credit.services import credit_apply, credit_of
 from rmdesk.customers.models import Customer
 from rmdesk.domain import classification as rules
+from rmdesk.domain import lifecycle
 from rmdesk.domain.classification import Category, Classification, FloorRule
 from rmdesk.domain.provisions import ifrs9_stage, loan_provision
 from rmdesk.domain.repayment import RepaymentError, RepaymentErrorCode, allocate_repayment, amount_owed, apply_allocation, days_past_due
@@ -343,17 +345,32 @@ def _repayment_refusal(error: RepaymentError, *, loan: Loan, amount: Decimal, pa
     return _refuse(error.code, message, field)
 
 
+def _credit_repaid(loan: Loan, *, user: User, principal: Decimal, paid_on: datetime.date) -> None:
+    """Record the principal repaid on the credit the loan was drawn from (rmdesk.domain.lifecycle
+    ``Repay``, through rmdesk.credit.services.credit_apply), when it was drawn from one: loans
+    loaded from the core system before the desk have no credit here. The step is dated the
+    payment's day, or the credit's last step if that is later (a payment recorded late)."""
+    drawdown = Drawdown.objects.filter(loan=loan).select_related("contract").first()
+    if drawdown is None:
+        return
+    application = CreditApplication.objects.select_for_update().select_related("product", "customer").get(pk=drawdown.contract.application_id)
+    on = max(paid_on, credit_of(application).last_event_on)
+    credit_apply(application=application, command=lifecycle.Repay(by=str(user.pk), on=on, principal=principal), by=user)
+
+
 @transaction.atomic
 def repayment_record(*, loan_id: int, user: User, amount: Decimal, paid_on: datetime.date, reference: str = "") -> Repayment:
     """Record a payment received on a loan, allocated to its schedule by rmdesk.domain.repayment:
     oldest instalment first, interest before principal, partial payments kept, an instalment
     settled on the day it is paid in full.
 
-    The principal repaid lowers the loan's outstanding principal, its account's balance and the
-    customer's loans; then the loan's days past due (as of the payment, or the loan's status
+    The principal repaid lowers the loan's outstanding principal, its account's balance, the
+    customer's loans and what is outstanding on the credit it was drawn from (the lifecycle's
+    ``Repay``, audited with the credit's transitions); then the loan's days past due (as of the payment, or the loan's status
     date if later), its debtor's classification, reserves and next inspection are refreshed.
     Refused, with nothing written: a loan `user` may not change (PermissionDenied), a date in
-    the future, and whatever the allocation refuses (amount, date order, more than owed).
+    the future, whatever the allocation refuses (amount, date order, more than owed), and what
+    the credit's lifecycle refuses (a credit closed or written off).
     """
     loan = Loan.objects.restrict(user, "change").select_for_update().select_related("holding").filter(pk=loan_id).first()
     if loan is None:
@@ -367,6 +384,8 @@ def repayment_record(*, loan_id: int, user: User, amount: Decimal, paid_on: date
         allocation = allocate_repayment(schedule, amount=amount, paid_on=paid_on, disbursed_on=loan.disbursed_on, last_paid_on=last)
     except RepaymentError as error:
         raise _repayment_refusal(error, loan=loan, amount=amount, paid_on=paid_on, owed=amount_owed(schedule), last=last) from None
+    if allocation.principal > 0:
+        _credit_repaid(loan, user=user, principal=allocation.principal, paid_on=paid_on)
     repayment = Repayment.objects.create(
         loan=loan, paid_on=paid_on, amount=allocation.amount, interest=allocation.interest, principal=allocation.principal,
         reference=reference.strip(), recorded_by=user,

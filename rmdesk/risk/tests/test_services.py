@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from rmdesk.credit.models import Instalment, Loan
 from rmdesk.customers.models import Customer
@@ -284,3 +285,30 @@ def test_an_inspection_in_the_future_or_before_the_last_is_refused(risk_bank):
         inspection_record(loan_id=loan.pk, user=risk_bank.am_a, inspected_on=datetime.date(2026, 10, 2), **fields)
     assert codes(earlier.value) == {"date_out_of_order"}
     assert Inspection.objects.count() == 1
+
+
+def test_a_repayment_on_a_loan_drawn_from_a_credit_is_a_step_of_its_lifecycle(bank, settings, tmp_path):
+    from rmdesk.credit import services as credit
+    from rmdesk.credit.models import CreditApplication, CreditTransition
+    from rmdesk.credit.tests.helpers import decided_rating, enterprise_application, investigate
+    from rmdesk.domain.lifecycle import CreditState
+
+    settings.MEDIA_ROOT = tmp_path
+    today = timezone.localdate()
+    decided_rating(bank.factory, "BBB", by=bank.am_b)
+    application = investigate(enterprise_application(bank), by=bank.am_b)
+    credit.credit_policy_check_run(application=application, by=bank.am_b)
+    credit.credit_decide(application=CreditApplication.objects.get(pk=application.pk), by=bank.approver, decision="approve", opinion="同意")
+    application.refresh_from_db()
+    credit.credit_contract_sign(
+        application=application, by=bank.am_b, line_amount=Decimal("800000"), valid_from=today, valid_until=today + datetime.timedelta(days=364)
+    )
+    loan = credit.credit_drawdown(
+        application=application, by=bank.am_b, amount=Decimal("500000"), term_months=12,
+        first_due_on=today + datetime.timedelta(days=30), payment_method="borrower",
+    ).loan
+    repayment = repayment_record(loan_id=loan.pk, user=bank.am_b, amount=Decimal("50000.00"), paid_on=today)
+    application.refresh_from_db()
+    assert (application.state, application.outstanding) == (CreditState.REPAYING, Decimal("500000.00") - repayment.principal)
+    step = CreditTransition.objects.filter(application=application).latest("pk")
+    assert (step.action, step.by, step.amount) == ("repay", bank.am_b, repayment.principal)
