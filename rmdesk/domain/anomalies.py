@@ -108,8 +108,16 @@ def statement_anomalies(
     if basis is StatementBasis.SMALL_ENTERPRISE and StatementPart.CASH_FLOW in parts_given(basis, current) and profit > 0:
         cash = amount(now, "net_operating_cash_flow")
         if cash < thresholds.cash_conversion * profit:
-            found.append(Anomaly(AnomalyCode.PROFIT_WITHOUT_CASH, "net_operating_cash_flow", cash, None,
-                                 _rate(cash / profit), thresholds.cash_conversion))
+            found.append(
+                Anomaly(
+                    AnomalyCode.PROFIT_WITHOUT_CASH,
+                    "net_operating_cash_flow",
+                    cash,
+                    None,
+                    _rate(cash / profit),
+                    thresholds.cash_conversion,
+                )
+            )
     if previous is None:
         return tuple(found)
     before = {**previous, **statement_totals(basis, previous)}
@@ -120,22 +128,45 @@ def statement_anomalies(
     revenue, revenue_before = pair(names["revenue"])
     revenue_growth = _growth(revenue, revenue_before)
     if revenue_growth is not None and abs(revenue_growth) > thresholds.revenue_jump:
-        found.append(Anomaly(AnomalyCode.REVENUE_JUMP, names["revenue"], revenue, revenue_before,
-                             _rate(revenue_growth), thresholds.revenue_jump))
+        found.append(
+            Anomaly(
+                AnomalyCode.REVENUE_JUMP,
+                names["revenue"],
+                revenue,
+                revenue_before,
+                _rate(revenue_growth),
+                thresholds.revenue_jump,
+            )
+        )
 
     if basis is StatementBasis.SMALL_ENTERPRISE:
         receivables = amount(now, "accounts_receivable") + amount(now, "notes_receivable")
         receivables_before = amount(before, "accounts_receivable") + amount(before, "notes_receivable")
-        _outpacing(found, AnomalyCode.RECEIVABLES_OUTPACE_REVENUE, "accounts_receivable",
-                   (receivables, receivables_before), (revenue, revenue_before), thresholds.outpacing)
-        _outpacing(found, AnomalyCode.INVENTORY_OUTPACES_COST_OF_SALES, "inventories",
-                   pair("inventories"), pair("cost_of_sales"), thresholds.outpacing)
+        _outpacing(
+            found,
+            AnomalyCode.RECEIVABLES_OUTPACE_REVENUE,
+            "accounts_receivable",
+            (receivables, receivables_before),
+            (revenue, revenue_before),
+            thresholds.outpacing,
+        )
+        _outpacing(
+            found,
+            AnomalyCode.INVENTORY_OUTPACES_COST_OF_SALES,
+            "inventories",
+            pair("inventories"),
+            pair("cost_of_sales"),
+            thresholds.outpacing,
+        )
         cost, cost_before = pair("cost_of_sales")
         if revenue > 0 and revenue_before > 0:
             swing = (revenue - cost) / revenue - (revenue_before - cost_before) / revenue_before
             if abs(swing) > thresholds.margin_swing:
-                found.append(Anomaly(AnomalyCode.GROSS_MARGIN_SWING, "cost_of_sales", cost, cost_before,
-                                     _rate(swing), thresholds.margin_swing))
+                found.append(
+                    Anomaly(
+                        AnomalyCode.GROSS_MARGIN_SWING, "cost_of_sales", cost, cost_before, _rate(swing), thresholds.margin_swing
+                    )
+                )
 
     equity, equity_before = pair(names["equity"])
     assets_before = amount(before, "total_assets")
@@ -146,8 +177,16 @@ def statement_anomalies(
         explained -= amount(now, "cf_profit_distributed")
     unexplained = equity - equity_before - explained
     if assets_before > 0 and abs(unexplained) > thresholds.equity_unexplained * assets_before:
-        found.append(Anomaly(AnomalyCode.EQUITY_CHANGE_UNEXPLAINED, names["equity"], equity, equity_before,
-                             _rate(unexplained / assets_before), thresholds.equity_unexplained))
+        found.append(
+            Anomaly(
+                AnomalyCode.EQUITY_CHANGE_UNEXPLAINED,
+                names["equity"],
+                equity,
+                equity_before,
+                _rate(unexplained / assets_before),
+                thresholds.equity_unexplained,
+            )
+        )
 
     debts, debts_before = pair("total_liabilities")
     debt_growth = _growth(debts, debts_before)
@@ -157,13 +196,18 @@ def statement_anomalies(
         and assets_before > 0
         and debts - debts_before > thresholds.debt_jump_of_assets * assets_before
     ):
-        found.append(Anomaly(AnomalyCode.DEBT_JUMP, "total_liabilities", debts, debts_before,
-                             _rate(debt_growth), thresholds.debt_jump))
+        found.append(
+            Anomaly(AnomalyCode.DEBT_JUMP, "total_liabilities", debts, debts_before, _rate(debt_growth), thresholds.debt_jump)
+        )
     return tuple(found)
 
 
 def _outpacing(
-    found: list[Anomaly], code: AnomalyCode, line: str, balance: tuple[Decimal, Decimal], flow: tuple[Decimal, Decimal],
+    found: list[Anomaly],
+    code: AnomalyCode,
+    line: str,
+    balance: tuple[Decimal, Decimal],
+    flow: tuple[Decimal, Decimal],
     threshold: Decimal,
 ) -> None:
     balance_growth, flow_growth = _growth(*balance), _growth(*flow)

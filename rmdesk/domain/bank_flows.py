@@ -143,7 +143,9 @@ def _months_share(monthly: Sequence[Decimal], first: date, last: date) -> Decima
     return total
 
 
-def covered_span(period_start: date, period_end: date, records_from: date | None, records_to: date | None) -> tuple[date, date] | None:
+def covered_span(
+    period_start: date, period_end: date, records_from: date | None, records_to: date | None
+) -> tuple[date, date] | None:
     """The days of a period the bank's records cover, both ends included, or ``None``: the span
     over which the shell sums the inflows that ``compare_with_bank_flows`` compares."""
     if records_from is None or records_to is None:

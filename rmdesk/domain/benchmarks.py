@@ -32,9 +32,7 @@ class Quartiles:
 
     def __post_init__(self) -> None:
         if not self.lower <= self.median <= self.upper:
-            raise ValueError(
-                f"quartiles must be in order, lower <= median <= upper: {self.lower}, {self.median}, {self.upper}"
-            )
+            raise ValueError(f"quartiles must be in order, lower <= median <= upper: {self.lower}, {self.median}, {self.upper}")
 
 
 def benchmark_position(value: Decimal | None, quartiles: Quartiles, *, higher_is_better: bool) -> BenchmarkPosition | None:

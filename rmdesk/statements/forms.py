@@ -7,7 +7,13 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rmdesk.domain.statements import MAX_PERIOD_MONTHS, StatementBasis, StatementPart, detail_codes, statement_lines
+from rmdesk.domain.statements import (
+    MAX_PERIOD_MONTHS,
+    StatementBasis,
+    StatementPart,
+    detail_codes,
+    statement_lines,
+)
 from rmdesk.statements.services import LineError, line_label
 
 PART_TITLES = {

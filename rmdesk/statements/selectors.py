@@ -21,9 +21,20 @@ from rmdesk.customers.models import Customer, FinancialStatement
 from rmdesk.customers.models import StatementBasis as BasisChoice
 from rmdesk.domain.amortisation import add_months
 from rmdesk.domain.anomalies import Anomaly, statement_anomalies
-from rmdesk.domain.bank_flows import REVENUE_LINES, FlowsComparison, compare_with_bank_flows
+from rmdesk.domain.bank_flows import (
+    REVENUE_LINES,
+    FlowsComparison,
+    compare_with_bank_flows,
+)
 from rmdesk.domain.benchmarks import BenchmarkPosition, Quartiles, benchmark_position
-from rmdesk.domain.ratios import RatioDefinition, RatioFamily, Trend, ratio_trend, ratios_for, statement_ratios
+from rmdesk.domain.ratios import (
+    RatioDefinition,
+    RatioFamily,
+    Trend,
+    ratio_trend,
+    ratios_for,
+    statement_ratios,
+)
 from rmdesk.domain.statements import (
     MONTHS,
     OPTIONAL_PARTS,
@@ -119,11 +130,17 @@ def _debt_service(user: User, customer: Customer, ends: Sequence[datetime.date])
     if not ends:
         return {}
     payment = ExpressionWrapper(F("principal_due") + F("interest_due"), output_field=MONEY)
-    sums = Instalment.objects.restrict(user).filter(loan__customer=customer).aggregate(
-        **{
-            f"p{i}": Coalesce(Sum(payment, filter=Q(due_on__gt=end, due_on__lte=add_months(end, 12))), ZERO, output_field=MONEY)
-            for i, end in enumerate(ends)
-        }
+    sums = (
+        Instalment.objects.restrict(user)
+        .filter(loan__customer=customer)
+        .aggregate(
+            **{
+                f"p{i}": Coalesce(
+                    Sum(payment, filter=Q(due_on__gt=end, due_on__lte=add_months(end, 12))), ZERO, output_field=MONEY
+                )
+                for i, end in enumerate(ends)
+            }
+        )
     )
     return {end: sums[f"p{i}"] for i, end in enumerate(ends)}
 
@@ -151,15 +168,21 @@ def _bank_inflows(
 ) -> tuple[dict[StatementPeriod, Decimal], datetime.date | None, datetime.date | None]:
     """The inflows over each period and the first and last day of the bank's records, one query."""
     inflow = _inflow_filter(customer)
-    sums = Transaction.objects.restrict(user).filter(customer=customer).aggregate(
-        first=Min("booked_on"),
-        last=Max("booked_on"),
-        **{
-            f"p{i}": Coalesce(
-                Sum("amount", filter=inflow & Q(booked_on__gte=p.start, booked_on__lte=p.period_end)), ZERO, output_field=MONEY
-            )
-            for i, p in enumerate(periods)
-        },
+    sums = (
+        Transaction.objects.restrict(user)
+        .filter(customer=customer)
+        .aggregate(
+            first=Min("booked_on"),
+            last=Max("booked_on"),
+            **{
+                f"p{i}": Coalesce(
+                    Sum("amount", filter=inflow & Q(booked_on__gte=p.start, booked_on__lte=p.period_end)),
+                    ZERO,
+                    output_field=MONEY,
+                )
+                for i, p in enumerate(periods)
+            },
+        )
     )
     records_to = customer.positions_as_of or sums["last"]
     return {p: sums[f"p{i}"] for i, p in enumerate(periods)}, sums["first"], records_to if sums["first"] else None
@@ -209,9 +232,7 @@ def statement_analysis(*, user: User, customer: Customer) -> list[BasisAnalysis]
     for basis in StatementBasis:
         mine = [(s, p) for s, p in zip(statements, periods, strict=True) if s.basis == basis]
         if mine:
-            analyses.append(
-                _analyse(basis, customer, mine, debt_service, inflows, records_from, records_to, settles_here)
-            )
+            analyses.append(_analyse(basis, customer, mine, debt_service, inflows, records_from, records_to, settles_here))
     return analyses
 
 

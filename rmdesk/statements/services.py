@@ -25,7 +25,12 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from rmdesk.customers.models import Customer, CustomerKind, FinancialStatement, FinancialStatementLine
+from rmdesk.customers.models import (
+    Customer,
+    CustomerKind,
+    FinancialStatement,
+    FinancialStatementLine,
+)
 from rmdesk.customers.models import StatementBasis as BasisChoice
 from rmdesk.domain.money import round_yuan
 from rmdesk.domain.statements import (
@@ -118,11 +123,17 @@ def problem_message(basis: StatementBasis | str, problem: StatementProblem) -> s
         case StatementProblemCode.SUBTOTAL_MISMATCH:
             return _("Its lines add up to %(expected)s, not %(found)s.") % values
         case StatementProblemCode.DOES_NOT_BALANCE:
-            return _("Liabilities and equity come to %(found)s but total assets to %(expected)s: the balance sheet does not balance.") % values
+            return (
+                _(
+                    "Liabilities and equity come to %(found)s but total assets to %(expected)s: the balance sheet does not balance."
+                )
+                % values
+            )
         case StatementProblemCode.DISAGREES_WITH_STATEMENT:
             other = dict(AGREEING_LINES[StatementBasis(basis)])[problem.line]
             return _("This comes to %(found)s but “%(other)s” is %(expected)s; the two must be equal.") % {
-                **values, "other": labels[other]
+                **values,
+                "other": labels[other],
             }
     raise ValueError(f"no message for {problem.code}")
 
@@ -152,11 +163,17 @@ def period_message(problem: PeriodProblem, new: StatementPeriod, others: Mapping
         case PeriodProblemCode.OVERLAP:
             return _("This period (%(start)s to %(end)s) overlaps the statement ending %(other_end)s already on file.") % values
         case PeriodProblemCode.GAP:
-            return _("No statement covers %(gap_from)s to %(gap_to)s, between this period and the statement ending %(other_end)s.") % values
+            return (
+                _("No statement covers %(gap_from)s to %(gap_to)s, between this period and the statement ending %(other_end)s.")
+                % values
+            )
         case PeriodProblemCode.LENGTH_DIFFERS:
-            return _(
-                "This period is %(months)s months long and the statement ending %(other_end)s %(other_months)s: the two are not compared."
-            ) % values
+            return (
+                _(
+                    "This period is %(months)s months long and the statement ending %(other_end)s %(other_months)s: the two are not compared."
+                )
+                % values
+            )
     raise ValueError(f"no message for {problem.code}")
 
 
@@ -225,13 +242,24 @@ def statement_record(
         else:
             errors.append(error)
     if same is not None and not replace:
-        errors.append(LineError("period_end", StatementErrorCode.PERIOD_ALREADY_RECORDED, _(
-            "A statement for the %(months)s months ending %(end)s is already on file. To replace it, say so and give the reason."
-        ) % {"months": period_months, "end": _day(period_end)}))
+        errors.append(
+            LineError(
+                "period_end",
+                StatementErrorCode.PERIOD_ALREADY_RECORDED,
+                _(
+                    "A statement for the %(months)s months ending %(end)s is already on file. To replace it, say so and give the reason."
+                )
+                % {"months": period_months, "end": _day(period_end)},
+            )
+        )
     if same is not None and replace and not reason.strip():
-        errors.append(LineError("reason", StatementErrorCode.REPLACEMENT_NEEDS_REASON, _(
-            "Give the reason for replacing the statement on file (for example: the audited accounts arrived)."
-        )))
+        errors.append(
+            LineError(
+                "reason",
+                StatementErrorCode.REPLACEMENT_NEEDS_REASON,
+                _("Give the reason for replacing the statement on file (for example: the audited accounts arrived)."),
+            )
+        )
     if errors:
         raise StatementRefused(errors)
 
@@ -251,7 +279,15 @@ def _write_lines(statement: FinancialStatement, amounts: Mapping[str, Decimal]) 
     )
 
 
-def _replace(statement: FinancialStatement, *, basis: StatementBasis, audited: bool, amounts: Mapping[str, Decimal], reason: str, source: str) -> None:
+def _replace(
+    statement: FinancialStatement,
+    *,
+    basis: StatementBasis,
+    audited: bool,
+    amounts: Mapping[str, Decimal],
+    reason: str,
+    source: str,
+) -> None:
     """Put new lines in place of a statement's lines, as one audit entry with what changed."""
     before = {line.code: line.amount for line in statement.lines.all()}
     changes = {

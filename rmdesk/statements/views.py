@@ -20,8 +20,17 @@ from rmdesk.customers.models import StatementBasis as BasisChoice
 from rmdesk.domain.statements import StatementBasis, statement_totals
 from rmdesk.statements.forms import StatementForm, StatementUploadForm
 from rmdesk.statements.selectors import statement_analysis
-from rmdesk.statements.services import BASES_FOR_KIND, RecordedStatement, StatementRefused, statement_record
-from rmdesk.statements.xlsx import UnreadableWorkbook, read_statement_workbook, statement_template
+from rmdesk.statements.services import (
+    BASES_FOR_KIND,
+    RecordedStatement,
+    StatementRefused,
+    statement_record,
+)
+from rmdesk.statements.xlsx import (
+    UnreadableWorkbook,
+    read_statement_workbook,
+    statement_template,
+)
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -46,7 +55,11 @@ def _bases(customer: Customer) -> list[tuple[StatementBasis, str]]:
 def _recorded(request: HttpRequest, customer: Customer, recorded: RecordedStatement) -> HttpResponse:
     statement = recorded.statement
     if recorded.replaced:
-        messages.success(request, _("The statement for the period ending %(end)s is replaced; the change is in the audit trail.") % {"end": statement.period_end})
+        messages.success(
+            request,
+            _("The statement for the period ending %(end)s is replaced; the change is in the audit trail.")
+            % {"end": statement.period_end},
+        )
     else:
         messages.success(request, _("The statement for the period ending %(end)s is recorded.") % {"end": statement.period_end})
     for note in recorded.notes:
@@ -121,7 +134,9 @@ def statement_subtotals(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _customer(request, pk, change=True)
     basis = _basis(request, customer)
     form = StatementForm(request.POST, basis=basis)
-    return render(request, "statements/statement_form.html#subtotals", {"totals": statement_totals(basis, form.entered_amounts())})
+    return render(
+        request, "statements/statement_form.html#subtotals", {"totals": statement_totals(basis, form.entered_amounts())}
+    )
 
 
 @scoped_object(Customer)
@@ -161,9 +176,10 @@ def statement_upload(request: HttpRequest, pk: int) -> HttpResponse:
         if parsed is not None:
             errors = list(parsed.errors)
             if parsed.customer_number and parsed.customer_number != customer.number:
-                errors.append(_("%(where)s: this file is for customer %(number)s, not for %(customer)s.") % {
-                    "where": parsed.where("customer_number"), "number": parsed.customer_number, "customer": customer.number
-                })
+                errors.append(
+                    _("%(where)s: this file is for customer %(number)s, not for %(customer)s.")
+                    % {"where": parsed.where("customer_number"), "number": parsed.customer_number, "customer": customer.number}
+                )
             if not errors:
                 basis = parsed.basis
                 try:

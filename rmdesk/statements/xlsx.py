@@ -26,7 +26,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from rmdesk.customers.models import Customer
 from rmdesk.customers.models import StatementBasis as BasisChoice
 from rmdesk.domain.money import round_yuan
-from rmdesk.domain.statements import MAX_PERIOD_MONTHS, StatementBasis, StatementPart, statement_lines, subtotal_codes
+from rmdesk.domain.statements import (
+    MAX_PERIOD_MONTHS,
+    StatementBasis,
+    StatementPart,
+    statement_lines,
+    subtotal_codes,
+)
 from rmdesk.statements.forms import part_title
 from rmdesk.statements.services import LineError, line_label
 
@@ -94,7 +100,11 @@ def statement_template(*, customer: Customer, basis: StatementBasis) -> bytes:
         header.cell(row, 3, values[key])
     header.cell(FIRST_ROW + 2, 4, str(BasisChoice(basis).label))
     header.cell(FIRST_ROW + 3, 3).number_format = "yyyy-mm-dd"
-    header.cell(FIRST_ROW + len(HEADER_FIELDS) + 1, 2, _("Enter amounts in yuan on the following sheets; leave a line empty when it is nil."))
+    header.cell(
+        FIRST_ROW + len(HEADER_FIELDS) + 1,
+        2,
+        _("Enter amounts in yuan on the following sheets; leave a line empty when it is nil."),
+    )
     _widths(header)
 
     subtotals = subtotal_codes(basis)
@@ -219,9 +229,10 @@ def read_statement_workbook(content: bytes) -> WorkbookStatement:
         if code not in known:
             # Column headings and notes are not line codes; a code-like word that is not a line is.
             if code.islower() and "_" in code:
-                result.errors.append(_("Sheet “%(sheet)s”, cell A%(row)s: “%(code)s” is not a line of this statement.") % {
-                    "sheet": sheet_title, "row": where[1:], "code": code
-                })
+                result.errors.append(
+                    _("Sheet “%(sheet)s”, cell A%(row)s: “%(code)s” is not a line of this statement.")
+                    % {"sheet": sheet_title, "row": where[1:], "code": code}
+                )
             continue
         result.cells[code] = (sheet_title, where)
         if code in subtotals and isinstance(value, str) and value.startswith("="):
@@ -229,9 +240,10 @@ def read_statement_workbook(content: bytes) -> WorkbookStatement:
         try:
             amount = _amount(value)
         except ValueError:
-            result.errors.append(_("Sheet “%(sheet)s”, cell %(cell)s (%(line)s): “%(value)s” is not an amount in yuan.") % {
-                "sheet": sheet_title, "cell": where, "line": line_label(known[code]), "value": value
-            })
+            result.errors.append(
+                _("Sheet “%(sheet)s”, cell %(cell)s (%(line)s): “%(value)s” is not an amount in yuan.")
+                % {"sheet": sheet_title, "cell": where, "line": line_label(known[code]), "value": value}
+            )
             continue
         if amount is not None:
             result.amounts[code] = amount
@@ -243,15 +255,16 @@ def _read_header(result: WorkbookStatement, header: dict[str, tuple[object, str,
 
     def error(key: str, message: str) -> None:
         _value, sheet, cell = header[key]
-        result.errors.append(_("Sheet “%(sheet)s”, cell %(cell)s (%(field)s): %(message)s") % {
-            "sheet": sheet, "cell": cell, "field": labels[key], "message": message
-        })
+        result.errors.append(
+            _("Sheet “%(sheet)s”, cell %(cell)s (%(field)s): %(message)s")
+            % {"sheet": sheet, "cell": cell, "field": labels[key], "message": message}
+        )
 
     missing = [key for key in ("customer_number", "basis", "period_end", "period_months") if key not in header]
     if missing:
-        result.errors.append(_("This is not the desk's statement template: no %(fields)s found in column A.") % {
-            "fields": ", ".join(missing)
-        })
+        result.errors.append(
+            _("This is not the desk's statement template: no %(fields)s found in column A.") % {"fields": ", ".join(missing)}
+        )
         return
     for key, (_value, sheet, cell) in header.items():
         result.cells[key] = (sheet, cell)

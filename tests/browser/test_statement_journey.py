@@ -22,8 +22,12 @@ pytestmark = pytest.mark.browser
 # The year before, with much smaller sales and receivables: 2025's revenue jumps by two thirds
 # and its receivables treble, moves the desk must flag.
 FACTORY_2024_SMALLER = {
-    **FACTORY_2024, "revenue": Decimal(1_800_000), "cost_of_sales": Decimal(1_450_000),
-    "accounts_receivable": Decimal(80_000), "notes_receivable": Decimal(20_000), "cash": Decimal(290_000),
+    **FACTORY_2024,
+    "revenue": Decimal(1_800_000),
+    "cost_of_sales": Decimal(1_450_000),
+    "accounts_receivable": Decimal(80_000),
+    "notes_receivable": Decimal(20_000),
+    "cash": Decimal(290_000),
 }
 
 
@@ -40,16 +44,32 @@ def filled(template: Path, amounts: dict[str, Decimal], period_end: datetime.dat
     return buffer.getvalue()
 
 
-def test_account_manager_uploads_a_statement_and_sees_ratios_and_flags(transactional_db, bank, live_server, page, screenshot, tmp_path):
-    statement_record(customer=bank.factory, user=bank.am_b, basis="small_enterprise", period_end=END_2024, period_months=12,
-                     audited=False, amounts=FACTORY_2024_SMALLER)
+def test_account_manager_uploads_a_statement_and_sees_ratios_and_flags(
+    transactional_db, bank, live_server, page, screenshot, tmp_path
+):
+    statement_record(
+        customer=bank.factory,
+        user=bank.am_b,
+        basis="small_enterprise",
+        period_end=END_2024,
+        period_months=12,
+        audited=False,
+        amounts=FACTORY_2024_SMALLER,
+    )
     # Through 2025 the factory's account here took in 3,600,000 from its buyers, more than the
     # 3,000,000 its accounts will report for the whole year.
     account = Holding.objects.get(customer=bank.factory)
     for month in range(1, 13):
-        Transaction.objects.create(holding=account, customer=bank.factory, booked_on=datetime.date(2025, month, 15),
-                                   amount=Decimal(300_000), direction="C", counterparty_name="县建材贸易公司",
-                                   channel="interbank", purpose="sales")
+        Transaction.objects.create(
+            holding=account,
+            customer=bank.factory,
+            booked_on=datetime.date(2025, month, 15),
+            amount=Decimal(300_000),
+            direction="C",
+            counterparty_name="县建材贸易公司",
+            channel="interbank",
+            purpose="sales",
+        )
 
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("用户名").fill(bank.am_b.username)

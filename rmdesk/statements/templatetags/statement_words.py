@@ -6,9 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from rmdesk.domain.anomalies import Anomaly, AnomalyCode
 from rmdesk.domain.bank_flows import FlowsComparison, FlowsFlagCode
@@ -113,12 +112,24 @@ def anomaly_text(anomaly: Anomaly, basis: StatementBasis) -> str:
         "threshold_points": _number(anomaly.threshold * 100, 0),
     }
     messages = {
-        AnomalyCode.REVENUE_JUMP: _("%(line)s moved from %(previous)s to %(current)s (%(measure)s), more than the %(threshold)s an ordinary year explains."),
-        AnomalyCode.RECEIVABLES_OUTPACE_REVENUE: _("Receivables grew %(points)s percentage points faster than revenue (now %(current)s, before %(previous)s): sales booked but not collected?"),
-        AnomalyCode.INVENTORY_OUTPACES_COST_OF_SALES: _("Inventories grew %(points)s percentage points faster than cost of sales (now %(current)s, before %(previous)s): stock piling up or overstated?"),
-        AnomalyCode.GROSS_MARGIN_SWING: _("The gross margin moved by %(points)s percentage points (cost of sales %(previous)s → %(current)s), more than %(threshold_points)s."),
-        AnomalyCode.EQUITY_CHANGE_UNEXPLAINED: _("%(line)s went from %(previous)s to %(current)s; profit and new capital leave %(measure)s of total assets unexplained (threshold %(threshold)s)."),
-        AnomalyCode.PROFIT_WITHOUT_CASH: _("Operating cash flow of %(current)s is only %(measure)s of the profit (at least %(threshold)s expected): profit without cash."),
+        AnomalyCode.REVENUE_JUMP: _(
+            "%(line)s moved from %(previous)s to %(current)s (%(measure)s), more than the %(threshold)s an ordinary year explains."
+        ),
+        AnomalyCode.RECEIVABLES_OUTPACE_REVENUE: _(
+            "Receivables grew %(points)s percentage points faster than revenue (now %(current)s, before %(previous)s): sales booked but not collected?"
+        ),
+        AnomalyCode.INVENTORY_OUTPACES_COST_OF_SALES: _(
+            "Inventories grew %(points)s percentage points faster than cost of sales (now %(current)s, before %(previous)s): stock piling up or overstated?"
+        ),
+        AnomalyCode.GROSS_MARGIN_SWING: _(
+            "The gross margin moved by %(points)s percentage points (cost of sales %(previous)s → %(current)s), more than %(threshold_points)s."
+        ),
+        AnomalyCode.EQUITY_CHANGE_UNEXPLAINED: _(
+            "%(line)s went from %(previous)s to %(current)s; profit and new capital leave %(measure)s of total assets unexplained (threshold %(threshold)s)."
+        ),
+        AnomalyCode.PROFIT_WITHOUT_CASH: _(
+            "Operating cash flow of %(current)s is only %(measure)s of the profit (at least %(threshold)s expected): profit without cash."
+        ),
         AnomalyCode.DEBT_JUMP: _("Debts rose from %(previous)s to %(current)s (%(measure)s): new borrowing, perhaps elsewhere?"),
     }
     return messages[anomaly.code] % values
@@ -134,11 +145,20 @@ def flows_flag_text(flag: FlowsFlagCode, comparison: FlowsComparison) -> str:
         "days": comparison.covered_days,
     }
     if flag is FlowsFlagCode.INFLOWS_EXCEED_REVENUE:
-        return _("The bank saw %(inflows)s come in over %(days)s days, %(share)s of the %(expected)s reported for them: the statement understates the business, or money passes through that is not sales.") % values
-    return _("Only %(inflows)s came in here over %(days)s days, %(share)s of the %(expected)s reported, though the customer settles here: overstated revenue, or settlement moved elsewhere?") % values
+        return (
+            _(
+                "The bank saw %(inflows)s come in over %(days)s days, %(share)s of the %(expected)s reported for them: the statement understates the business, or money passes through that is not sales."
+            )
+            % values
+        )
+    return (
+        _(
+            "Only %(inflows)s came in here over %(days)s days, %(share)s of the %(expected)s reported, though the customer settles here: overstated revenue, or settlement moved elsewhere?"
+        )
+        % values
+    )
 
 
 @register.filter
 def percent(fraction: Decimal | None) -> str:
     return "—" if fraction is None else _percent(fraction)
-

@@ -8,7 +8,12 @@ from auditlog.models import LogEntry
 from django.core.management import CommandError, call_command
 
 from rmdesk.customers.models import FinancialStatement
-from rmdesk.statements.tests.factories import END_2024, END_2025, FACTORY_2024, FACTORY_2025
+from rmdesk.statements.tests.factories import (
+    END_2024,
+    END_2025,
+    FACTORY_2024,
+    FACTORY_2025,
+)
 from rmdesk.statements.tests.test_xlsx import fill
 
 
@@ -33,7 +38,9 @@ def test_import_records_every_file_and_names_the_person_in_the_audit_trail(bank,
     out, err = run("import", *map(str, files), "--user", "am_b", "--customer", bank.factory.number)
     assert "2 recorded, 0 refused" in out and err == ""
     assert FinancialStatement.objects.filter(customer=bank.factory).count() == 2
-    created = LogEntry.objects.get_for_object(FinancialStatement.objects.get(period_end=END_2025)).get(action=LogEntry.Action.CREATE)
+    created = LogEntry.objects.get_for_object(FinancialStatement.objects.get(period_end=END_2025)).get(
+        action=LogEntry.Action.CREATE
+    )
     assert created.actor == bank.am_b
 
 

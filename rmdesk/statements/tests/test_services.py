@@ -10,16 +10,32 @@ from django.core.exceptions import PermissionDenied
 
 from rmdesk.customers.models import FinancialStatement, FinancialStatementLine
 from rmdesk.domain.statements import PeriodProblemCode, StatementProblemCode
-from rmdesk.statements.services import StatementErrorCode, StatementRefused, statement_record
-from rmdesk.statements.tests.factories import END_2024, END_2025, FACTORY_2024, FACTORY_2025, FARM_2025
+from rmdesk.statements.services import (
+    StatementErrorCode,
+    StatementRefused,
+    statement_record,
+)
+from rmdesk.statements.tests.factories import (
+    END_2024,
+    END_2025,
+    FACTORY_2024,
+    FACTORY_2025,
+    FARM_2025,
+)
 
 D = Decimal
 
 
 def record(bank, amounts=FACTORY_2025, *, user=None, customer=None, end=END_2025, months=12, basis="small_enterprise", **kwargs):
     return statement_record(
-        customer=customer or bank.factory, user=user or bank.am_b, basis=basis, period_end=end, period_months=months,
-        audited=False, amounts=amounts, **kwargs,
+        customer=customer or bank.factory,
+        user=user or bank.am_b,
+        basis=basis,
+        period_end=end,
+        period_months=months,
+        audited=False,
+        amounts=amounts,
+        **kwargs,
     )
 
 
@@ -79,8 +95,16 @@ def test_a_replacement_keeps_the_statement_and_records_every_changed_line_in_the
     assert entry.actor == bank.am_b
     assert entry.additional_data["reason"] == "audited accounts arrived" and entry.additional_data["source"] == "xlsx"
     assert entry.changes_dict["cash"] == ["200000.00", "210000.00"]
-    assert set(entry.changes_dict) == {"cash", "cash_begin", "retained_earnings", "total_current_assets", "total_assets",
-                                       "total_equity", "total_liabilities_and_equity", "cash_end"}
+    assert set(entry.changes_dict) == {
+        "cash",
+        "cash_begin",
+        "retained_earnings",
+        "total_current_assets",
+        "total_assets",
+        "total_equity",
+        "total_liabilities_and_equity",
+        "cash_end",
+    }
 
 
 def test_an_overlapping_period_is_refused(bank):

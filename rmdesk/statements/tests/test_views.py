@@ -10,7 +10,13 @@ from rmdesk.customers.models import FinancialStatement
 from rmdesk.products.models import Holding, Transaction
 from rmdesk.statements.forms import field_name
 from rmdesk.statements.services import statement_record
-from rmdesk.statements.tests.factories import END_2024, END_2025, FACTORY_2024, FACTORY_2025, FARM_2025
+from rmdesk.statements.tests.factories import (
+    END_2024,
+    END_2025,
+    FACTORY_2024,
+    FACTORY_2025,
+    FARM_2025,
+)
 
 ROUTES = ("statements", "statement_new", "statement_template", "statement_upload", "statement_subtotals")
 
@@ -23,8 +29,15 @@ def form_data(amounts, *, end=END_2025, **extra):
 
 def two_years(bank):
     for end, amounts in ((END_2024, FACTORY_2024), (END_2025, FACTORY_2025)):
-        statement_record(customer=bank.factory, user=bank.am_b, basis="small_enterprise", period_end=end, period_months=12,
-                         audited=False, amounts=amounts)
+        statement_record(
+            customer=bank.factory,
+            user=bank.am_b,
+            basis="small_enterprise",
+            period_end=end,
+            period_months=12,
+            audited=False,
+            amounts=amounts,
+        )
 
 
 @pytest.mark.parametrize("route", ROUTES)
@@ -50,7 +63,7 @@ def test_an_unbalanced_statement_is_refused_with_the_error_on_the_wrong_line(cli
     response = client.post(url, form_data({**FACTORY_2025, "retained_earnings": Decimal(290_000)}))
     assert response.status_code == 400
     page = response.content.decode()
-    row = page[page.index('data-testid="line-total_liabilities_and_equity"'):]
+    row = page[page.index('data-testid="line-total_liabilities_and_equity"') :]
     row = row[: row.index("</tr>")]
     assert "does not balance" in row and "1,990,000.00" in row
     assert not FinancialStatement.objects.exists()
@@ -58,10 +71,12 @@ def test_an_unbalanced_statement_is_refused_with_the_error_on_the_wrong_line(cli
 
 def test_a_bad_number_is_shown_on_its_line(client, bank):
     client.force_login(bank.am_b)
-    response = client.post(reverse("statement_new", kwargs={"pk": bank.factory.pk}), form_data({**FACTORY_2025, "inventories": "lots"}))
+    response = client.post(
+        reverse("statement_new", kwargs={"pk": bank.factory.pk}), form_data({**FACTORY_2025, "inventories": "lots"})
+    )
     assert response.status_code == 400
     page = response.content.decode()
-    row = page[page.index('data-testid="line-inventories"'):]
+    row = page[page.index('data-testid="line-inventories"') :]
     assert "errorlist" in row[: row.index("</tr>")]
 
 
@@ -98,12 +113,12 @@ def test_the_statements_page_shows_ratios_trends_benchmarks_and_flags(client, ba
     two_years(bank)
     client.force_login(bank.am_b)
     page = client.get(reverse("statements", kwargs={"pk": bank.factory.pk})).content.decode()
-    current = page[page.index('data-testid="ratio-current_ratio"'):]
+    current = page[page.index('data-testid="ratio-current_ratio"') :]
     current = current[: current.index("</tr>")]
     assert "2.00" in current  # 1,000,000 / 500,000 in 2025
-    growth = page[page.index('data-testid="ratio-revenue_growth"'):]
+    growth = page[page.index('data-testid="ratio-revenue_growth"') :]
     assert "20.00%" in growth[: growth.index("</tr>")]
-    debt = page[page.index('data-testid="ratio-debt_to_assets"'):]
+    debt = page[page.index('data-testid="ratio-debt_to_assets"') :]
     debt = debt[: debt.index("</tr>")]
     # 71.39% in 2024, 60.00% in 2025: improving; between the quartiles 40 and 68 of all industries: typical.
     assert "71.39%" in debt and "60.00%" in debt and "improving" in debt and "typical" in debt
@@ -115,13 +130,24 @@ def test_the_statements_page_compares_revenue_with_the_inflows_seen_here(client,
     """The factory reports 3,000,000 for 2025, but 3,650,000 came in here from its customers."""
     two_years(bank)
     deposit = Holding.objects.get(customer=bank.factory)
-    for day, amount, name in ((datetime.date(2025, 3, 1), "3000000.00", "县建材公司"), (datetime.date(2025, 9, 1), "650000.00", "县家具城"),
-                              (datetime.date(2025, 10, 1), "900000.00", bank.factory.name)):
-        Transaction.objects.create(holding=deposit, customer=bank.factory, booked_on=day, amount=Decimal(amount), direction="C",
-                                   counterparty_name=name, channel="interbank", purpose="sales")
+    for day, amount, name in (
+        (datetime.date(2025, 3, 1), "3000000.00", "县建材公司"),
+        (datetime.date(2025, 9, 1), "650000.00", "县家具城"),
+        (datetime.date(2025, 10, 1), "900000.00", bank.factory.name),
+    ):
+        Transaction.objects.create(
+            holding=deposit,
+            customer=bank.factory,
+            booked_on=day,
+            amount=Decimal(amount),
+            direction="C",
+            counterparty_name=name,
+            channel="interbank",
+            purpose="sales",
+        )
     client.force_login(bank.am_b)
     page = client.get(reverse("statements", kwargs={"pk": bank.factory.pk})).content.decode()
-    flows = page[page.index('data-testid="flows"'):]
+    flows = page[page.index('data-testid="flows"') :]
     flows = flows[: flows.index("</table>")]
     assert "3,650,000.00" in flows  # the transfer from its own name is not income
     assert 'data-testid="flows-flag"' in flows
@@ -131,16 +157,23 @@ def test_the_customer_page_links_to_the_statements(client, bank):
     two_years(bank)
     client.force_login(bank.am_b)
     page = client.get(reverse("customer_detail", kwargs={"pk": bank.factory.pk})).content.decode()
-    section = page[page.index('id="statements"'):]
+    section = page[page.index('id="statements"') :]
     section = section[: section.index("</section>")]
     assert reverse("statements", kwargs={"pk": bank.factory.pk}) in section and section.count("<tr>") == 2
 
 
 def test_a_household_page_shows_the_seasonal_cash_flow(client, bank):
-    statement_record(customer=bank.farmer, user=bank.am_a, basis="household", period_end=END_2025, period_months=12,
-                     audited=False, amounts=FARM_2025)
+    statement_record(
+        customer=bank.farmer,
+        user=bank.am_a,
+        basis="household",
+        period_end=END_2025,
+        period_months=12,
+        audited=False,
+        amounts=FARM_2025,
+    )
     client.force_login(bank.am_a)
     page = client.get(reverse("statements", kwargs={"pk": bank.farmer.pk})).content.decode()
-    seasonal = page[page.index('data-testid="seasonal"'):]
+    seasonal = page[page.index('data-testid="seasonal"') :]
     # April and May are each 40,000 short (45,000 out, 5,000 in); every other month breaks even or better.
     assert "80,000.00" in seasonal[: seasonal.index("</section>")]

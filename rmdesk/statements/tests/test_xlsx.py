@@ -98,7 +98,9 @@ def test_an_unbalanced_upload_names_the_cell_of_the_wrong_line(client, bank):
 
 def test_a_subtotal_typed_over_its_formula_is_checked(client, bank):
     client.force_login(bank.am_b)
-    response = upload(client, bank.factory, fill(download(client, bank.factory), {**FACTORY_2025, "total_current_assets": Decimal(1)}))
+    response = upload(
+        client, bank.factory, fill(download(client, bank.factory), {**FACTORY_2025, "total_current_assets": Decimal(1)})
+    )
     assert response.status_code == 400
     assert "1,000,000.00" in response.content.decode()
 
@@ -116,7 +118,10 @@ def test_the_same_period_uploaded_again_is_refused_unless_replaced_with_a_reason
     client.force_login(bank.am_b)
     template = download(client, bank.factory)
     assert upload(client, bank.factory, fill(template, FACTORY_2025)).status_code == 302
-    changed = fill(template, {**FACTORY_2025, "cash": Decimal(210_000), "cash_begin": Decimal(200_000), "retained_earnings": Decimal(310_000)})
+    changed = fill(
+        template,
+        {**FACTORY_2025, "cash": Decimal(210_000), "cash_begin": Decimal(200_000), "retained_earnings": Decimal(310_000)},
+    )
     assert upload(client, bank.factory, changed).status_code == 400
     assert upload(client, bank.factory, changed, replace="on").status_code == 400
     assert upload(client, bank.factory, changed, replace="on", reason="audited version").status_code == 302

@@ -16,9 +16,14 @@ from rmdesk.synthetic.tests.test_generator import bank_frames
 def statements() -> list[tuple[int, str, object, dict[str, Decimal]]]:
     frames = bank_frames(seed=7)
     lines = frames["customers.FinancialStatementLine"].group_by("statement_id").agg("code", "amount")
-    amounts = {sid: {c: Decimal(a).scaleb(-2) for c, a in zip(codes, values, strict=True)} for sid, codes, values in lines.iter_rows()}
+    amounts = {
+        sid: {c: Decimal(a).scaleb(-2) for c, a in zip(codes, values, strict=True)} for sid, codes, values in lines.iter_rows()
+    }
     heads = frames["customers.FinancialStatement"].sort("customer_id", "basis", "period_end")
-    return [(r["customer_id"], r["basis"], StatementPeriod(r["period_end"], r["period_months"]), amounts[r["id"]]) for r in heads.iter_rows(named=True)]
+    return [
+        (r["customer_id"], r["basis"], StatementPeriod(r["period_end"], r["period_months"]), amounts[r["id"]])
+        for r in heads.iter_rows(named=True)
+    ]
 
 
 def pairs(statements):
@@ -46,7 +51,8 @@ def test_some_enterprises_hand_in_a_cash_flow_statement_and_some_households_thei
 
 def test_equity_follows_the_profit_from_one_year_to_the_next(statements):
     flagged = [
-        basis for basis, before, now in pairs(statements)
+        basis
+        for basis, before, now in pairs(statements)
         if any(a.code is AnomalyCode.EQUITY_CHANGE_UNEXPLAINED for a in statement_anomalies(basis, now, before))
     ]
     assert len(flagged) <= 0.05 * sum(1 for _ in pairs(statements))
@@ -59,6 +65,10 @@ def test_most_statements_raise_no_flag(statements):
 
 def test_farm_money_comes_in_at_the_seasons_of_sale(statements):
     """A farm's best month brings in well over an average month's money (harvests, sales of stock)."""
-    farms = [a for _, b, _, a in statements if b == "household" and a.get("crop_income", 0) > a["total_income"] / 2 and "seasonal_inflows" in a]
+    farms = [
+        a
+        for _, b, _, a in statements
+        if b == "household" and a.get("crop_income", 0) > a["total_income"] / 2 and "seasonal_inflows" in a
+    ]
     peaks = [max(a.get(f"inflow_{m:02d}", 0) for m in range(1, 13)) / (a["seasonal_inflows"] / 12) for a in farms]
     assert farms and sorted(peaks)[len(peaks) // 2] > 2

@@ -23,8 +23,16 @@ from django.utils import translation
 
 from rmdesk.customers.models import Customer
 from rmdesk.org.models import User
-from rmdesk.statements.services import BASES_FOR_KIND, StatementRefused, statement_record
-from rmdesk.statements.xlsx import UnreadableWorkbook, read_statement_workbook, statement_template
+from rmdesk.statements.services import (
+    BASES_FOR_KIND,
+    StatementRefused,
+    statement_record,
+)
+from rmdesk.statements.xlsx import (
+    UnreadableWorkbook,
+    read_statement_workbook,
+    statement_template,
+)
 
 
 class Command(BaseCommand):
