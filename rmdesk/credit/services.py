@@ -56,7 +56,7 @@ from rmdesk.credit.selectors import (
     policy_facts,
     staffed_ladder,
 )
-from rmdesk.customers.models import Customer
+from rmdesk.customers.models import Customer, CustomerKind
 from rmdesk.domain import lifecycle
 from rmdesk.domain.amortisation import RepaymentMethod, ScheduleError, repayment_schedule
 from rmdesk.domain.authority import AuthorityError, AuthorityErrorCode, Delegation, Signatory, approval_route, signatory
@@ -232,7 +232,7 @@ TERMS = ("product", "amount", "term_months", "annual_rate", "repayment_method", 
 def _check_terms(*, customer: Customer, product: Product, amount: Decimal, term_months: int, annual_rate: Decimal) -> None:
     if product.family not in ProductFamily.credit_families() and product.family != ProductFamily.ACCEPTANCE_BILL:
         raise ValidationError(_("%(product)s is not a credit product.") % {"product": product}, code="not_credit")
-    organisation = customer.kind in {"enterprise", "sole_proprietor"}
+    organisation = customer.kind in CustomerKind.organisations()
     if not (product.for_organisations if organisation else product.for_individuals):
         raise ValidationError(_("%(product)s is not offered to this kind of customer.") % {"product": product}, code="product_not_offered")
     if not isinstance(amount, Decimal) or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
@@ -288,10 +288,13 @@ def credit_application_update(*, application: CreditApplication, by: User, on: d
     if unknown:
         raise TypeError(f"not terms of an application: {sorted(unknown)}")
     application = _changeable(application, by)
+    _ensure_allowed(application, Action.AMEND)
     merged = {name: terms.get(name, getattr(application, name)) for name in TERMS}
     _check_terms(customer=application.customer, product=merged["product"], amount=merged["amount"],
                  term_months=merged["term_months"], annual_rate=merged["annual_rate"])
     changed = [name for name in TERMS if terms.get(name, getattr(application, name)) != getattr(application, name)]
+    if not changed:
+        return application
     for name, value in merged.items():
         setattr(application, name, value.strip() if isinstance(value, str) else value)
     application.industry_code = application.industry_code.upper()

@@ -7,7 +7,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rmdesk.credit import services
 from rmdesk.credit.models import (
@@ -38,6 +38,13 @@ def rated(bank):
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English; the Chinese ones are the translators' (the codes are the same)."""
+    with translation.override("en"):
+        yield
 
 
 def refused(call, **kwargs) -> ValidationError:
@@ -109,8 +116,6 @@ def test_an_illegal_transition_is_refused_with_the_codes_message_and_nothing_wri
 
 
 def test_an_illegal_transition_is_refused_in_chinese_too(bank):
-    from django.utils import translation
-
     application = enterprise_application(bank)
     with translation.override("zh-hans"):
         error = refused(services.credit_investigation_complete, application=application, by=bank.am_b)
@@ -426,3 +431,14 @@ def test_dates_run_forward_only(rated):
     error = refused(services.credit_investigation_start, application=application, by=bank.am_b, on=TODAY() - datetime.timedelta(days=1))
     assert error.code == "date_out_of_order"
     assert timezone.localdate() == TODAY()
+
+
+def test_terms_are_amended_before_approval_only_and_the_change_is_named(rated):
+    bank = rated
+    application = enterprise_application(bank)
+    services.credit_application_update(application=application, by=bank.am_b, amount=Decimal("600000"), term_months=24)
+    step = application.transitions.last()
+    assert (step.action, step.amount, step.remark) == ("amend", Decimal("600000.00"), "amount (yuan), term in months")
+    approved_application = approved(bank)
+    error = refused(services.credit_application_update, application=approved_application, by=bank.am_b, amount=Decimal("1"))
+    assert error.code == "illegal_transition"
