@@ -22,9 +22,9 @@ from rmdesk.customers.models import Customer
 from rmdesk.desk.models import Document
 from rmdesk.domain import classification as rules
 from rmdesk.domain.classification import Category, Classification, Exposure
-from rmdesk.domain.money import round_yuan
 from rmdesk.domain.inspection import Escalation, escalation, next_inspection_due
 from rmdesk.domain.inspection import InspectionPolicy as InspectionRules
+from rmdesk.domain.money import round_yuan
 from rmdesk.domain.provisions import ProvisionRates
 from rmdesk.domain.repayment import ScheduledInstalment, arrears
 from rmdesk.org.models import OrgUnit, Role, User
@@ -42,6 +42,8 @@ from rmdesk.risk.models import (
     Repayment,
     RepaymentLine,
 )
+from rmdesk.statements.selectors import statement_analysis
+from rmdesk.statements.templatetags.statement_words import anomaly_text, flows_flag_text
 
 IN_FORCE_REASON = "category in force"
 """The judgement every loan carries into classification: its category in force (LoanRisk)."""
@@ -353,20 +355,25 @@ class OverdueInspection:
     days_late: int
 
 
-def overdue_inspections(*, user: User, today: datetime.date, configuration: RiskConfiguration) -> list[OverdueInspection]:
-    """Inspections in `user`'s scope not done by their due date and escalated by now
-    (``escalation``: by default the team leader from the day after, the risk officer after 30
-    days), the latest first."""
+def overdue_inspections(*, user: User, today: datetime.date, configuration: RiskConfiguration) -> QuerySet[LoanRisk]:
+    """Inspections in `user`'s scope not done by their due date and late enough to be escalated
+    (the policy's first escalation step: by default the team leader from the day after), the
+    longest late first."""
     first_step = configuration.inspection.escalation[0][0]
-    late = (
+    return (
         LoanRisk.objects.restrict(user)
         .filter(next_inspection_due__lte=today - datetime.timedelta(days=first_step))
         .select_related("loan__customer__primary_manager", "loan__holding__product")
         .order_by("next_inspection_due", "loan_id")
     )
+
+
+def escalated(risks: Iterable[LoanRisk], *, today: datetime.date, configuration: RiskConfiguration) -> list[OverdueInspection]:
+    """Late inspections with how far the domain's ``escalation`` has taken each: the team leader,
+    then after 30 days the risk officer (by default)."""
     roles = {role.code: str(role) for role in Role.objects.all()}
     result = []
-    for risk in late:
+    for risk in risks:
         step = escalation(due_on=risk.next_inspection_due, today=today, policy=configuration.inspection)
         if step is not None:
             result.append(OverdueInspection(risk, step, roles.get(step.role, step.role), (today - risk.next_inspection_due).days))
@@ -573,9 +580,6 @@ def inspection_facts(*, user: User, loan: Loan, today: datetime.date, configurat
 
 def statement_flags(*, user: User, customer: Customer) -> list[str]:
     """The flags of the customer's latest statement of each basis (rmdesk.statements), in words."""
-    from rmdesk.statements.selectors import statement_analysis
-    from rmdesk.statements.templatetags.statement_words import anomaly_text, flows_flag_text
-
     flags = []
     for analysis in statement_analysis(user=user, customer=customer):
         latest = analysis.columns[-1]

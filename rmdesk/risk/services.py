@@ -158,7 +158,7 @@ def classify_debtors(frame: pl.DataFrame, *, as_of: datetime.date, configuration
     """``classify_debtor`` for every debtor in `frame` (rows of ``loan_frame``), loan by loan,
     each loan carrying its category in force as the judgement."""
     results: dict[int, Classification] = {}
-    for (customer_id,), rows in frame.sort("loan_id").group_by(["customer_id"], maintain_order=True):
+    for _debtor, rows in frame.sort("loan_id").group_by(["customer_id"], maintain_order=True):
         exposures = [
             rules.Exposure(
                 reference=str(row["loan_id"]),

@@ -22,6 +22,7 @@ from rmdesk.credit.models import Loan
 from rmdesk.risk.forms import DecisionForm, InspectionForm, ProposalForm, RepaymentForm
 from rmdesk.risk.models import CategoryChoice, Conclusion, LoanRisk
 from rmdesk.risk.selectors import (
+    escalated,
     inspection_facts,
     inspections_due,
     loan_in_scope,
@@ -69,7 +70,7 @@ def risk_home(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "due_count": inspections_due(user=request.user, today=today, configuration=configuration).count(),
-        "overdue_count": len(overdue_inspections(user=request.user, today=today, configuration=configuration)),
+        "overdue_count": overdue_inspections(user=request.user, today=today, configuration=configuration).count(),
         "proposal_count": pending_proposals(user=request.user).count(),
         "non_performing": LoanRisk.objects.restrict(request.user).filter(
             category__in=[CategoryChoice.SUBSTANDARD, CategoryChoice.DOUBTFUL, CategoryChoice.LOSS], balance__gt=0
@@ -186,7 +187,7 @@ def category_approvals(request: HttpRequest) -> HttpResponse:
     configuration = risk_configuration()
     proposals = list(pending_proposals(user=request.user))
     rows = [(p, may_decide(user=request.user, proposal=p, configuration=configuration)) for p in proposals]
-    return render(request, "risk/approvals.html", {"rows": rows, "decision_form": DecisionForm()})
+    return render(request, "risk/approvals.html", {"rows": rows, "decision_form": DecisionForm(auto_id=False)})
 
 
 @login_required
@@ -202,9 +203,10 @@ def inspections_due_list(request: HttpRequest) -> HttpResponse:
 def inspections_overdue(request: HttpRequest) -> HttpResponse:
     """Late inspections in my unit, escalated by the inspection policy (the team leader's list)."""
     today = timezone.localdate()
-    rows = overdue_inspections(user=request.user, today=today, configuration=risk_configuration())
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "risk/inspections_overdue.html", {"page": page, "today": today})
+    configuration = risk_configuration()
+    page = Paginator(overdue_inspections(user=request.user, today=today, configuration=configuration), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = escalated(page.object_list, today=today, configuration=configuration)
+    return render(request, "risk/inspections_overdue.html", {"page": page, "rows": rows, "today": today})
 
 
 @scoped_object(Loan)
