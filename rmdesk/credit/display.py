@@ -7,6 +7,7 @@ numbers, so that every word is translatable.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -142,6 +143,11 @@ def day(value) -> str:
     return date_format(value, "DATE_FORMAT")
 
 
+def iso_day(text: str | None) -> str:
+    """A date kept as ISO text (the facts of a policy check), as the reader's locale writes it."""
+    return day(datetime.date.fromisoformat(text)) if text else "—"
+
+
 def state_label(state: str) -> str:
     return str(CreditStateChoice(state).label)
 
@@ -227,12 +233,12 @@ def _reason(rule: Rule, outcome: Outcome, subject: str, measured: str, limit: st
         if not measured:
             return gettext("The borrower has no rating in force.")
         return gettext("Rated on %(rated)s, %(days)s days before the check (at most %(limit)s).") % {
-            "rated": facts["rated_on"], "days": measured, "limit": limit,
+            "rated": iso_day(facts["rated_on"]), "days": measured, "limit": limit,
         }
     if rule is Rule.COLLATERAL_VALUATION:
         item = next((c for c in facts["collateral"] if c["description"] == subject), None)
         return gettext("Valued on %(valued)s, %(days)s days before the check (at most %(limit)s).") % {
-            "valued": item["valued_on"] if item else "—", "days": measured, "limit": limit,
+            "valued": iso_day(item["valued_on"] if item else None), "days": measured, "limit": limit,
         }
     if rule is Rule.LOAN_TO_VALUE:
         worth = sum((Decimal(c["value"]) for c in facts["collateral"]), Decimal(0))

@@ -2,7 +2,7 @@
 
 from django import template
 
-from rmdesk.credit.display import checklist_text
+from rmdesk.credit.display import checklist_text, iso_day
 from rmdesk.credit.selectors import customer_credit
 from rmdesk.customers.models import Customer
 
@@ -32,3 +32,6 @@ def get(mapping: dict, key):
 def checklist_label(code: str) -> str:
     """A checklist item's label in the reader's language."""
     return checklist_text(code)
+
+
+register.filter("iso_day", iso_day)
