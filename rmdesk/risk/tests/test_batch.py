@@ -172,8 +172,9 @@ def test_the_inspection_policy_is_data(risk_bank):
     assert LoanRisk.objects.get(loan=risk_bank.loan).next_inspection_due == datetime.date(2026, 4, 9)
 
 
-def test_the_nightly_run_ends_with_the_risk_steps(risk_bank):
+def test_the_nightly_run_takes_the_risk_steps_after_the_ratings(risk_bank):
     results = nightly_run(as_of=risk_bank.as_of)
-    assert list(results)[-1] == "risk_nightly"
+    steps = list(results)
+    assert steps.index("rating_propose_due") < steps.index("risk_nightly")
     assert results["risk_nightly"]["as_of"] == "2026-10-31"
     assert results["risk_nightly"]["loans"] == 3 and results["risk_nightly"]["past_due"] == 1
