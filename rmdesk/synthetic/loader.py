@@ -242,7 +242,8 @@ def empty_tables(model_list: Iterable[type[models.Model]], connection=default_co
     """Delete every row of the tables of ``model_list`` and of every table that refers to them.
 
     PostgreSQL: one ``TRUNCATE ... RESTART IDENTITY CASCADE``. SQLite: ``DELETE`` table by
-    table, referring tables before the tables they refer to, so no key is left dangling.
+    table, referring tables before the tables they refer to, so no key is left dangling, and
+    their id sequences start again.
     """
     targets = _with_referrers(list(model_list))
     with connection.cursor() as cursor:
@@ -256,6 +257,10 @@ def empty_tables(model_list: Iterable[type[models.Model]], connection=default_co
             return
         for model in _children_first(targets):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+        # As RESTART IDENTITY does on PostgreSQL: rows written after the reset by the ORM (book
+        # positions, say) get the ids they got the first time, so a reseed is the same bank.
+        names = [m._meta.db_table for m in targets]
+        cursor.execute(f"DELETE FROM sqlite_sequence WHERE name IN ({', '.join(['%s'] * len(names))})", names)
 
 
 def _references(model: type[models.Model]) -> set[type[models.Model]]:

@@ -58,7 +58,7 @@ class SeedRefused(Exception):
     """The database already holds data and no reset was asked for; nothing was changed."""
 
 
-CONFIGURATION_MODELS = ("org.Role", "org.ApprovalAuthority")
+CONFIGURATION_MODELS = ("org.Role", "org.ApprovalAuthority", "credit.CreditPolicySetting", "credit.NetCapital")
 """Bank policy installed by the migrations, not bank data: a seed neither checks nor empties it."""
 
 
