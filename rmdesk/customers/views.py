@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,8 +19,7 @@ from rmdesk.customers.forms import CustomerForm, CustomerProfileForm, HandoverFo
 from rmdesk.customers.models import Customer, Handover
 from rmdesk.customers.selectors import (
     C3_FIELDS,
-    book_line_rows,
-    book_lines,
+    book_page,
     book_page_totals,
     customer_audit_trail,
     customer_for_page,
@@ -36,14 +34,6 @@ from rmdesk.products.selectors import holdings_of, recent_transactions_of
 BOOK_PAGE_SIZE = 50
 
 
-class _CountedPaginator(Paginator):
-    """A paginator told the count the totals query already made, so it is not counted twice."""
-
-    def __init__(self, object_list, per_page, *, count: int, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.__dict__["count"] = count
-
-
 @login_required
 def book(request: HttpRequest) -> HttpResponse:
     """The account manager's book, or the books of a leader's unit: search, filter, sort, page."""
@@ -54,9 +44,9 @@ def book(request: HttpRequest) -> HttpResponse:
         filtered = filtered.order_by("name", "pk")
     else:
         filtered = filtered.order_by(*filtered.query.order_by, "pk")
-    totals = book_page_totals(user=request.user, customers=filtered, criteria=book_filter.criteria)
-    page = _CountedPaginator(book_line_rows(filtered), BOOK_PAGE_SIZE, count=totals.customers).get_page(request.GET.get("page"))
-    page.object_list = book_lines(page.object_list)
+    totals, page = book_page(
+        user=request.user, customers=filtered, criteria=book_filter.criteria, number=request.GET.get("page"), per_page=BOOK_PAGE_SIZE
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filter": book_filter, "page": page, "totals": totals, "query": query.urlencode()}

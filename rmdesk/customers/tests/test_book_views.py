@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 
 from rmdesk.customers.models import Customer, CustomerKind
@@ -79,6 +80,20 @@ def test_pages_of_fifty(client, bank):
     second = book(client, bank.am_a, page=2)
     assert len(listed(second)) == 12
     assert not set(listed(first)) & set(listed(second))
+
+
+@pytest.mark.parametrize("asked, shown", [("9", 2), ("0", 2), ("abc", 1), ("2", 2)])
+def test_a_page_out_of_range_is_the_last_and_not_a_number_the_first(client, bank, asked, shown):
+    for n in range(60):
+        customer_create(
+            kind=CustomerKind.INDIVIDUAL, name=f"测试客户{n:03d}", id_number=resident_id(f"33018119900101{n:03d}"),
+            primary_manager=bank.am_a, created_by=bank.am_a, customer_since=datetime.date(2024, 1, 1),
+        )
+    for user in (bank.am_a, bank.leader_a):
+        response = book(client, user, page=asked)
+        assert response.context["page"].number == shown
+        assert len(listed(response)) == (50 if shown == 1 else 12)
+        assert response.context["totals"].customers == 62
 
 
 def test_htmx_search_returns_only_the_results_partial(client, bank):
