@@ -353,7 +353,7 @@ def _credit_repaid(loan: Loan, *, user: User, principal: Decimal, paid_on: datet
     drawdown = Drawdown.objects.filter(loan=loan).select_related("contract").first()
     if drawdown is None:
         return
-    application = CreditApplication.objects.select_for_update().select_related("product", "customer").get(pk=drawdown.contract.application_id)
+    application = CreditApplication.objects.select_for_update(of=("self",)).select_related("product", "customer").get(pk=drawdown.contract.application_id)
     on = max(paid_on, credit_of(application).last_event_on)
     credit_apply(application=application, command=lifecycle.Repay(by=str(user.pk), on=on, principal=principal), by=user)
 
@@ -372,7 +372,7 @@ def repayment_record(*, loan_id: int, user: User, amount: Decimal, paid_on: date
     the future, whatever the allocation refuses (amount, date order, more than owed), and what
     the credit's lifecycle refuses (a credit closed or written off).
     """
-    loan = Loan.objects.restrict(user, "change").select_for_update().select_related("holding").filter(pk=loan_id).first()
+    loan = Loan.objects.restrict(user, "change").select_for_update(of=("self",)).select_related("holding").filter(pk=loan_id).first()
     if loan is None:
         raise PermissionDenied
     if paid_on > timezone.localdate():
@@ -436,7 +436,7 @@ def category_propose(*, loan_id: int, user: User, category: str, reason: str) ->
     (``check_judgement``: JUDGEMENT_BETTER_THAN_FLOOR); one proposal per loan waits at a time.
     The proposal waits for an approver (``category_decide``).
     """
-    loan = Loan.objects.restrict(user, "change").select_for_update().select_related("holding__product", "customer").filter(pk=loan_id).first()
+    loan = Loan.objects.restrict(user, "change").select_for_update(of=("self",)).select_related("holding__product", "customer").filter(pk=loan_id).first()
     if loan is None:
         raise PermissionDenied
     reason = reason.strip()
@@ -477,7 +477,7 @@ def category_decide(*, loan_id: int, user: User, approve: bool, reason: str = ""
     floor, reasons, the approver), and the debtor's loans are classified again: the debtor rule
     may carry the change to the others.
     """
-    loan = Loan.objects.restrict(user).select_for_update().select_related("holding__product", "customer").filter(pk=loan_id).first()
+    loan = Loan.objects.restrict(user).select_for_update(of=("self",)).select_related("holding__product", "customer").filter(pk=loan_id).first()
     if loan is None:
         raise PermissionDenied
     proposal = CategoryProposal.objects.select_for_update().filter(loan=loan, status=ProposalStatus.PENDING).first()
@@ -583,7 +583,7 @@ def inspection_record(
     future, before disbursement or before the last one; empty findings. The inspection answers
     the one due (its ``due_on``); the next is due by rmdesk.domain.inspection from this one.
     """
-    loan = Loan.objects.restrict(user, "change").select_for_update().select_related("customer", "holding__product").filter(pk=loan_id).first()
+    loan = Loan.objects.restrict(user, "change").select_for_update(of=("self",)).select_related("customer", "holding__product").filter(pk=loan_id).first()
     if loan is None:
         raise PermissionDenied
     today = timezone.localdate()
