@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "rmdesk.statements",
     "rmdesk.rating",
     "rmdesk.risk",
+    "rmdesk.marketing",
 ]
 
 MIDDLEWARE = [
