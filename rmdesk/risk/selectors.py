@@ -21,7 +21,7 @@ from rmdesk.credit.models import Instalment, Loan
 from rmdesk.customers.models import Customer
 from rmdesk.desk.models import Document
 from rmdesk.domain import classification as rules
-from rmdesk.domain.classification import Category, Classification, Exposure
+from rmdesk.domain.classification import Category, Classification
 from rmdesk.domain.inspection import Escalation, escalation, next_inspection_due
 from rmdesk.domain.inspection import InspectionPolicy as InspectionRules
 from rmdesk.domain.money import round_yuan
@@ -58,7 +58,6 @@ class RiskConfiguration:
 
     classification_row: ClassificationPolicy
     classification: rules.ClassificationPolicy
-    provision_row: ProvisionPolicy
     provisions: ProvisionRates
     inspection_row: InspectionPolicy
     inspection: InspectionRules
@@ -78,7 +77,7 @@ def risk_configuration() -> RiskConfiguration:
     provision = ProvisionPolicy.objects.order_by("pk").first() or ProvisionPolicy()
     inspection = InspectionPolicy.objects.order_by("pk").first() or InspectionPolicy()
     return RiskConfiguration(
-        classification, classification.as_rules(), provision, provision.as_rules(), inspection, inspection.as_rules()
+        classification, classification.as_rules(), provision.as_rules(), inspection, inspection.as_rules()
     )
 
 
@@ -186,18 +185,6 @@ def schedule_of(instalments: Iterable[Instalment]) -> tuple[ScheduledInstalment,
     )
 
 
-def exposure_of(loan: Loan, *, judgement: Category | None) -> Exposure:
-    """A loan as classification reads it: its balance and days past due, with `judgement`."""
-    return Exposure(
-        reference=str(loan.pk),
-        balance=loan.outstanding_principal,
-        days_past_due=loan.days_past_due,
-        credit_card=loan.holding.product.family == ProductFamily.CREDIT_CARD,
-        judgement=judgement,
-        judgement_reason=IN_FORCE_REASON if judgement is not None else "",
-    )
-
-
 def risk_of(loan: Loan) -> LoanRisk | None:
     """The loan's risk row, or None before its first classification."""
     try:
@@ -206,39 +193,36 @@ def risk_of(loan: Loan) -> LoanRisk | None:
         return None
 
 
-def in_force_category(loan: Loan) -> Category | None:
-    """The loan's category in force, or None before its first classification."""
-    risk = risk_of(loan)
-    return Category(risk.category) if risk is not None else None
-
-
-def debtor_loans(customer_id: int) -> list[Loan]:
-    """Every loan of the debtor, with product and risk row, in a fixed order."""
-    return list(
-        Loan.objects.filter(customer_id=customer_id).select_related("holding__product", "risk", "customer").order_by("pk")
-    )
-
-
-def classify_debtor_loans(
-    loans: list[Loan], *, as_of: datetime.date, configuration: RiskConfiguration, without_judgement: int | None = None
-) -> dict[int, Classification]:
-    """``classify_debtor`` over one debtor's loans, each with its category in force as judgement.
-
-    ``without_judgement``: the loan whose own judgement is left out, to find the floor a new
-    judgement on it is checked against (its siblings' categories still count for the debtor
-    rule).
-    """
-    if not loans:
-        return {}
-    exposures = [exposure_of(loan, judgement=None if loan.pk == without_judgement else in_force_category(loan)) for loan in loans]
-    retail = loans[0].customer.kind in configuration.retail_kinds
-    results = rules.classify_debtor(exposures, as_of=as_of, retail=retail, policy=configuration.classification)
-    return {int(result.reference): result for result in results}
+def classify_debtors(frame: pl.DataFrame, *, as_of: datetime.date, configuration: RiskConfiguration) -> dict[int, Classification]:
+    """``classify_debtor`` for every debtor in `frame` (rows of ``loan_frame``), loan by loan,
+    each loan carrying its category in force as the judgement."""
+    results: dict[int, Classification] = {}
+    for _debtor, rows in frame.sort("loan_id").group_by(["customer_id"], maintain_order=True):
+        exposures = [
+            rules.Exposure(
+                reference=str(row["loan_id"]),
+                balance=Decimal(row["balance_fen"]).scaleb(-2),
+                days_past_due=row["days_past_due"],
+                credit_card=row["credit_card"],
+                judgement=Category(row["in_force"]) if row["in_force"] else None,
+                judgement_reason=IN_FORCE_REASON if row["in_force"] else "",
+            )
+            for row in rows.iter_rows(named=True)
+        ]
+        retail = rows["kind"][0] in configuration.retail_kinds
+        for result in rules.classify_debtor(exposures, as_of=as_of, retail=retail, policy=configuration.classification):
+            results[int(result.reference)] = result
+    return results
 
 
 def floor_for_judgement(loan: Loan, *, as_of: datetime.date, configuration: RiskConfiguration) -> Classification:
-    """The rules' classification of `loan` that a person's judgement on it is checked against."""
-    return classify_debtor_loans(debtor_loans(loan.customer_id), as_of=as_of, configuration=configuration, without_judgement=loan.pk)[loan.pk]
+    """The rules' classification of `loan` that a person's judgement on it is checked against:
+    its debtor classified with the loan's own category in force left out (its siblings' still
+    count for the debtor rule)."""
+    frame = loan_frame(Loan.objects.filter(customer_id=loan.customer_id)).with_columns(
+        pl.when(pl.col("loan_id") == loan.pk).then(None).otherwise(pl.col("in_force")).alias("in_force")
+    )
+    return classify_debtors(frame, as_of=as_of, configuration=configuration)[loan.pk]
 
 
 def grade_in_force(customer_id: int, *, as_of: datetime.date) -> str | None:

@@ -47,8 +47,8 @@ from rmdesk.risk.models import (
     RepaymentLine,
 )
 from rmdesk.risk.selectors import (
-    IN_FORCE_REASON,
     RiskConfiguration,
+    classify_debtors,
     floor_for_judgement,
     grade_frame,
     inspection_facts,
@@ -152,28 +152,6 @@ def classified_columns(frame: pl.DataFrame, configuration: RiskConfiguration) ->
         columns.stage(pl.col("days_past_due"), pl.col("category_rank")).alias("new_stage"),
         *columns.provisions(pl.col("balance_fen"), pl.col("category_rank"), configuration.provisions),
     )
-
-
-def classify_debtors(frame: pl.DataFrame, *, as_of: datetime.date, configuration: RiskConfiguration) -> dict[int, Classification]:
-    """``classify_debtor`` for every debtor in `frame` (rows of ``loan_frame``), loan by loan,
-    each loan carrying its category in force as the judgement."""
-    results: dict[int, Classification] = {}
-    for _debtor, rows in frame.sort("loan_id").group_by(["customer_id"], maintain_order=True):
-        exposures = [
-            rules.Exposure(
-                reference=str(row["loan_id"]),
-                balance=_yuan(row["balance_fen"]),
-                days_past_due=row["days_past_due"],
-                credit_card=row["credit_card"],
-                judgement=Category(row["in_force"]) if row["in_force"] else None,
-                judgement_reason=IN_FORCE_REASON if row["in_force"] else "",
-            )
-            for row in rows.iter_rows(named=True)
-        ]
-        retail = rows["kind"][0] in configuration.retail_kinds
-        for result in rules.classify_debtor(exposures, as_of=as_of, retail=retail, policy=configuration.classification):
-            results[int(result.reference)] = result
-    return results
 
 
 def classified_by_domain(frame: pl.DataFrame, *, as_of: datetime.date, configuration: RiskConfiguration) -> pl.DataFrame:
@@ -559,9 +537,6 @@ def inspection_schedule_refresh(*, as_of: datetime.date) -> ScheduleRun:
     )
     scheduled = frame.filter(pl.col("new_due").is_not_null())
     return ScheduleRun(as_of, scheduled.height, changed.height, int((scheduled["new_due"] < as_of).sum()))
-
-
-INSPECTION_ANSWERS = ("funds_used_as_agreed", "operations_normal", "collateral_intact", "guarantor_able")
 
 
 @transaction.atomic
