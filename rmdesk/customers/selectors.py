@@ -185,18 +185,28 @@ class ManagerBook:
 
 
 def team_books(*, user: User) -> list[ManagerBook]:
-    """The book of every account manager in `user`'s scope, in one grouped query."""
+    """The book of every account manager in `user`'s scope, in one grouped query.
+
+    Grouped from the latest book positions when there are any (a few cells per manager),
+    otherwise from the customers.
+    """
+    latest = BookPosition.objects.order_by("-as_of").values("as_of")[:1]
     rows = {
-        row["primary_manager"]: row
-        for row in Customer.objects.restrict(user)
+        row["manager"]: row
+        for row in BookPosition.objects.restrict(user)
+        .filter(as_of=Subquery(latest))
         .order_by()
-        .values("primary_manager")
-        .annotate(
-            customers=Count("pk"),
-            deposits=Coalesce(Sum("deposit_balance"), Decimal(0)),
-            loans=Coalesce(Sum("loan_balance"), Decimal(0)),
-        )
+        .values("manager")
+        .annotate(customers=Sum("customers"), deposits=Sum("deposits"), loans=Sum("loans"))
     }
+    if not rows:
+        rows = {
+            row["primary_manager"]: row
+            for row in Customer.objects.restrict(user)
+            .order_by()
+            .values("primary_manager")
+            .annotate(customers=Count("pk"), deposits=Sum("deposit_balance"), loans=Sum("loan_balance"))
+        }
     empty = {"customers": 0, "deposits": Decimal(0), "loans": Decimal(0)}
     books = []
     for manager in managers_in_scope(user).select_related("org_unit").order_by("org_unit__path", "display_name"):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from rmdesk.core.testing import AS_OF, resident_id
 from rmdesk.customers.filters import BookFilter
 from rmdesk.customers.models import BookPosition, Customer, CustomerKind, Industry, Tier
-from rmdesk.customers.selectors import BookTotals, book_page_totals, book_totals
+from rmdesk.customers.selectors import BookTotals, book_page_totals, book_totals, team_books
 from rmdesk.customers.services import book_assign_primary, book_handover, customer_create, customer_update
 from rmdesk.products.services import positions_refresh
 
@@ -83,6 +83,14 @@ def test_a_changed_industry_moves_the_customer_between_cells(bank):
     customer_update(customer_id=bank.farmer.pk, user=bank.am_a, as_loaded=loaded, changes={"industry": Industry.TRADE})
     assert _from_positions(bank.head, {"industry": "A"}).customers == 0
     assert_positions_agree_with_the_customers(bank)
+
+
+def test_team_books_are_the_latest_positions_grouped_by_manager(bank):
+    book_handover(from_manager=bank.am_a, to_manager=bank.am_a2, decided_by=bank.leader_a, reason="调岗", on=datetime.date(2026, 11, 2))
+    books = team_books(user=bank.head)
+    assert {book.manager.username for book in books} == {"am_a", "am_a2", "am_b"}
+    for book in books:
+        assert book.totals == book_totals(Customer.objects.filter(primary_manager=book.manager)), book.manager.username
 
 
 def test_positions_of_earlier_dates_stay_and_the_latest_are_read(bank):
