@@ -8,7 +8,7 @@ RUN := $(UV) run --frozen
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test env messages bench-seed bench-book bench-models bench-acceptance bench-rating lint-imports
+.PHONY: demo test env messages bench-seed bench-book bench-models bench-acceptance bench-rating bench-marketing lint-imports
 
 env: .venv/.synced
 .venv/.synced: pyproject.toml uv.lock
@@ -45,3 +45,6 @@ bench-rating: env
 
 bench-acceptance: env
 	$(RUN) python benchmarks/bench_acceptance.py
+
+bench-marketing: env
+	$(RUN) python benchmarks/bench_marketing.py
