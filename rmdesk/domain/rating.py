@@ -576,6 +576,8 @@ class RatingErrorCode(StrEnum):
     NOT_OPEN = "not_open"
     NOT_THE_MANAGER = "not_the_manager"
     UNKNOWN_GRADE = "unknown_grade"
+    UNKNOWN_QUESTION = "unknown_question"
+    UNKNOWN_ANSWER = "unknown_answer"
 
 
 def notches(from_grade: str, to_grade: str) -> int:

@@ -165,6 +165,17 @@ def points_expression(factor: rules.Factor, value: pl.Expr) -> tuple[pl.Expr, pl
     return points.otherwise(pl.lit(factor.missing_points)).cast(pl.Int64), index.otherwise(pl.lit(None, pl.Int32))
 
 
+def decimal_text(units: pl.Expr, places: int) -> pl.Expr:
+    """Whole units of 10^-places as decimal text, exactly (6525 with 2 places -> "65.25")."""
+    if places == 0:
+        return units.cast(pl.String)
+    value = units.cast(pl.Int64)
+    sign = pl.when(value < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    magnitude = value.abs()
+    unit = 10**places
+    return pl.concat_str([sign, (magnitude // unit).cast(pl.String), pl.lit("."), (magnitude % unit).cast(pl.String).str.zfill(places)])
+
+
 WEIGHT_SCALE = 1000
 """Weights have at most 3 decimals (rmdesk.domain.rating.WEIGHT_QUANTUM): whole thousandths."""
 

@@ -28,6 +28,8 @@ from rmdesk.org.models import User
 from rmdesk.rating.columns import (
     PREVIOUS,
     RATIO_DECIMALS,
+    WEIGHT_SCALE,
+    decimal_text,
     float_units,
     needed_lines,
     ratio_expressions,
@@ -35,7 +37,7 @@ from rmdesk.rating.columns import (
     score_frame,
     subtotal_expressions,
 )
-from rmdesk.rating.models import Rating, RatingOverride, RatingStatus, Scorecard
+from rmdesk.rating.models import Rating, RatingOverride, RatingStatus
 from rmdesk.rating.selectors import (
     RatingConfiguration,
     customer_frame,
@@ -177,6 +179,7 @@ def _factor_value(factor: rules.Factor, measures: dict[str, pl.Expr], columns: s
 
 
 def _contribution(factor: rules.Factor, value, index, points) -> dict:
+    """One factor's part of a rating as it is stored (the same shape as ``_contributions_json``)."""
     return {
         "code": factor.code,
         "value": value,
@@ -187,10 +190,56 @@ def _contribution(factor: rules.Factor, value, index, points) -> dict:
     }
 
 
-def _held(factor: rules.Factor, units) -> str | None:
-    if units is None or factor.source == rules.FactorSource.QUESTION:
-        return units
-    return str(Decimal(units).scaleb(-factor.decimals))
+def _held_text(factor: rules.Factor) -> pl.Expr:
+    """A factor's value as stored: the answer code, or the number as decimal text."""
+    if factor.source == rules.FactorSource.QUESTION:
+        return pl.col(factor.code)
+    return decimal_text(pl.col(factor.code), factor.decimals)
+
+
+def _json_object(members: list[pl.Expr]) -> pl.Expr:
+    """A JSON object of the non-null ``"key":value`` members."""
+    if not members:
+        return pl.lit("{}")
+    return pl.concat_str([pl.lit("{"), pl.concat_str(members, separator=",", ignore_nulls=True), pl.lit("}")])
+
+
+def _member(key: str, value: pl.Expr) -> pl.Expr:
+    return pl.struct(value.alias(key)).struct.json_encode().str.strip_prefix("{").str.strip_suffix("}")
+
+
+def _proposal_frame(scored: pl.DataFrame, card: rules.Scorecard, *, scorecard_id: int, default_days: int) -> pl.DataFrame:
+    """The proposed ratings of ``scored`` as the columns of the rating table, JSON included."""
+    contributions, values, answers = [], [], []
+    for factor in card.factors:
+        held = _held_text(factor)
+        contributions.append(
+            pl.struct(
+                pl.lit(factor.code).alias("code"),
+                held.alias("value"),
+                pl.col(f"{factor.code}__bin").alias("bin"),
+                pl.col(f"{factor.code}__points").alias("points"),
+                decimal_text(pl.col(f"{factor.code}__points") * int(factor.weight * WEIGHT_SCALE), 3).alias("weighted"),
+                pl.lit(str(factor.weight * factor.best_points)).alias("best"),
+            ).struct.json_encode()
+        )
+        if factor.source == rules.FactorSource.QUESTION:
+            answers.append(pl.when(held.is_not_null()).then(_member(factor.code, held)))
+        else:
+            values.append(_member(factor.code, held))
+    return scored.select(
+        "customer_id",
+        pl.lit(scorecard_id).alias("scorecard_id"),
+        "previous_id",
+        decimal_text(pl.col("score_centi"), 2).alias("score"),
+        pl.col("grade").alias("proposed_grade"),
+        pl.col("pd").alias("proposed_pd"),
+        "days_past_due",
+        (pl.col("days_past_due") > default_days).alias("in_default"),
+        _json_object(values).alias("factor_values"),
+        _json_object(answers).alias("answers"),
+        pl.concat_str([pl.lit("["), pl.concat_str(contributions, separator=","), pl.lit("]")]).alias("contributions"),
+    )
 
 
 def rating_propose_due(*, as_of: datetime.date | None = None) -> ProposalRun:
@@ -223,9 +272,8 @@ def rating_propose_due(*, as_of: datetime.date | None = None) -> ProposalRun:
         frame = frame.join(other, on="customer_id", how="left")
     frame = frame.with_columns(pl.col("days_past_due").fill_null(0))
     measures = measure_expressions(as_of)
-    now = timezone.now()
     pds = {g.grade: g.pd for g in configuration.master_scale.grades}
-    ratings: list[Rating] = []
+    proposals: list[pl.DataFrame] = []
     by_kind: dict[str, int] = {}
     for kind, (row, card) in configuration.scorecards.items():
         of_kind = frame.filter(pl.col("kind") == kind)
@@ -235,68 +283,44 @@ def rating_propose_due(*, as_of: datetime.date | None = None) -> ProposalRun:
             "customer_id", "previous_id", "days_past_due", *(_factor_value(f, measures, set(frame.columns)) for f in card.factors)
         )
         scored = score_frame(values, card, default_days_past_due=configuration.policy.default_days_past_due, pds=pds)
-        ratings += _proposed_ratings(scored, row, card, as_of=as_of, now=now, default_days=configuration.policy.default_days_past_due)
+        proposals.append(_proposal_frame(scored, card, scorecard_id=row.pk, default_days=configuration.policy.default_days_past_due))
         by_kind[kind] = scored.height
+    now = timezone.now()
     with transaction.atomic():
-        _insert_ignoring_conflicts(ratings)
+        _insert_ignoring_conflicts(pl.concat(proposals), as_of=as_of, now=now)
         proposed = Rating.objects.filter(proposed_at=now, status=RatingStatus.PROPOSED).count()
     return ProposalRun(as_of, customers.height, proposed, by_kind)
 
 
-def _insert_ignoring_conflicts(ratings: list[Rating]) -> None:
-    """Insert ``ratings`` in one statement run for every row, skipping a customer's second open rating.
+def _insert_ignoring_conflicts(proposals: pl.DataFrame, *, as_of: datetime.date, now: datetime.datetime) -> None:
+    """Insert the proposed ratings, skipping a customer who meanwhile got an open rating.
 
-    Not ``bulk_create``: on PostgreSQL it passes each column as one array, and quoting a
-    column of JSON documents into an array literal costs seconds per thousand ratings. Values
-    are prepared by the fields themselves, as ``bulk_create`` would.
+    PostgreSQL: COPY into a temporary table, then one INSERT ... SELECT ... ON CONFLICT DO
+    NOTHING; elsewhere one INSERT ... ON CONFLICT DO NOTHING run for every row. Not
+    ``bulk_create``: its model instances and per-field preparation cost more than the
+    rating itself at a county bank's size, and on PostgreSQL it quotes each JSON column
+    into one array literal, which takes seconds per thousand ratings.
     """
-    if not ratings:
-        return
-    fields = [f for f in Rating._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(Rating._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING"
+    ops = connection.ops
+    frame = proposals.with_columns(
+        pl.lit(str(ops.adapt_datefield_value(as_of))).alias("as_of"),
+        pl.lit(RatingStatus.PROPOSED.value).alias("status"),
+        pl.lit("").alias("grade"),
+        pl.lit(str(ops.adapt_datetimefield_value(now))).alias("proposed_at"),
     )
-    rows = [[f.get_db_prep_save(getattr(rating, f.attname), connection) for f in fields] for rating in ratings]
+    table = connection.ops.quote_name(Rating._meta.db_table)
+    columns = ", ".join(ops.quote_name(Rating._meta.get_field(name).column) for name in frame.columns)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
-def _proposed_ratings(
-    scored: pl.DataFrame, row: Scorecard, card: rules.Scorecard, *, as_of: datetime.date, now: datetime.datetime, default_days: int
-) -> list[Rating]:
-    ratings = []
-    for record in scored.iter_rows(named=True):
-        contributions = []
-        values, answers = {}, {}
-        for factor in card.factors:
-            held = _held(factor, record[factor.code])
-            if factor.source == rules.FactorSource.QUESTION:
-                if held is not None:
-                    answers[factor.code] = held
-            else:
-                values[factor.code] = held
-            contributions.append(_contribution(factor, held, record[f"{factor.code}__bin"], record[f"{factor.code}__points"]))
-        ratings.append(
-            Rating(
-                customer_id=record["customer_id"],
-                scorecard=row,
-                previous_id=record["previous_id"],
-                as_of=as_of,
-                score=Decimal(record["score_centi"]).scaleb(-2),
-                proposed_grade=record["grade"],
-                proposed_pd=Decimal(record["pd"]),
-                days_past_due=record["days_past_due"],
-                in_default=record["days_past_due"] > default_days,
-                factor_values=values,
-                answers=answers,
-                contributions=contributions,
-                status=RatingStatus.PROPOSED,
-                proposed_at=now,
-            )
-        )
-    return ratings
+        if connection.vendor == "postgresql":
+            # Dropped at the end, not on commit: the caller's transaction may run several proposals.
+            cursor.execute(f"CREATE TEMPORARY TABLE rating_proposals AS SELECT {columns} FROM {table} WITH NO DATA")
+            with cursor.cursor.copy(f"COPY rating_proposals ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')") as copy:
+                copy.write(frame.write_csv(include_header=False, null_value="\\N").encode())
+            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM rating_proposals ON CONFLICT DO NOTHING")
+            cursor.execute("DROP TABLE rating_proposals")
+        else:
+            placeholders = ", ".join(["%s"] * frame.width)
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT DO NOTHING", frame.rows())
 
 
 # --- the people's decisions -----------------------------------------------------------------------------
@@ -340,11 +364,14 @@ def rating_answer(*, rating_id: int, user: User, answers: dict[str, str]) -> Rat
     questions = {f.code: f for f in card.factors if f.source == rules.FactorSource.QUESTION}
     unknown = set(answers) - set(questions)
     if unknown:
-        raise ValidationError(_("These are not questions of this scorecard: %(codes)s") % {"codes": ", ".join(sorted(unknown))})
+        raise _refuse(rules.RatingErrorCode.UNKNOWN_QUESTION, _("These are not questions of this scorecard: %(codes)s") % {"codes": ", ".join(sorted(unknown))})
     chosen = {code: answer for code, answer in answers.items() if answer}
     for code, answer in chosen.items():
         if answer not in {a.code for a in questions[code].answers}:
-            raise ValidationError(_("%(answer)s is not an answer to the question %(question)s.") % {"answer": answer, "question": code})
+            raise _refuse(
+                rules.RatingErrorCode.UNKNOWN_ANSWER,
+                _("%(answer)s is not an answer to the question %(question)s.") % {"answer": answer, "question": code},
+            )
     rating.answers = chosen
     result = rating_result(rating, card, configuration)
     rating.score, rating.proposed_grade, rating.proposed_pd = result.score, result.grade, result.pd

@@ -52,7 +52,7 @@ def test_an_account_manager_confirms_and_another_overrides_with_the_leaders_appr
     factory = Rating.objects.get(customer=bank.factory)
 
     _sign_in(page, base, bank.am_a.username)
-    page.locator(f"nav a[href='/ratings/']").click()
+    page.locator("nav a[href='/ratings/']").click()
     expect(page.get_by_test_id("rerating-queue")).to_contain_text(bank.farmer.name)
     expect(page.get_by_test_id("rerating-queue")).not_to_contain_text(bank.factory.name)
     screenshot(page, "01-my-re-ratings")
