@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("rmdesk.rating.urls")),
     path("", include("rmdesk.credit.urls")),
     path("", include("rmdesk.risk.urls")),
+    path("", include("rmdesk.marketing.urls")),
 ]

@@ -21,6 +21,7 @@ from rmdesk.customers.models import Customer, CustomerKind, Handover
 from rmdesk.customers.services import book_add_assisting, book_handover, customer_create
 from rmdesk.domain.amortisation import RepaymentMethod, repayment_schedule
 from rmdesk.domain.identifiers import resident_id_check_character, unified_social_credit_code_check_character
+from rmdesk.marketing.testing import add_marketing_examples
 from rmdesk.org.defaults import install_default_roles
 from rmdesk.org.models import ApprovalAuthority, OrgUnit, OrgUnitKind, Role, RoleCode, User
 from rmdesk.products.models import DailyBalance, Holding, Product, ProductFamily, Transaction
@@ -158,6 +159,8 @@ def bank(db) -> SmallBank:
         customer=farmer, by=am_a, product=loan_product, amount=Decimal("150000.00"), term_months=12, annual_rate=Decimal("0.0520"),
         repayment_method=RepaymentMethod.EQUAL_INSTALMENT, purpose="购买化肥种子", repayment_source="粮食销售收入", on=AS_OF,
     )
+    # Marketing records with pages of their own: an opportunity, a lead and a campaign in outlet A.
+    add_marketing_examples(customer=farmer, product=deposit, manager=am_a, on=AS_OF)
     for customer in (farmer, shop, factory, teacher):
         customer.refresh_from_db()
     return SmallBank(

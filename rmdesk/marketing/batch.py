@@ -34,7 +34,7 @@ from rmdesk.marketing.assessment import (
     per_30_days,
 )
 from rmdesk.marketing.configuration import MarketingConfiguration
-from rmdesk.marketing.defaults import MONTHLY_FROM_DAYS, PRIOR_PSEUDO_CUSTOMERS, PROFILE_FIELDS, PROFIT_WINDOW_DAYS, UNRATED_PD
+from rmdesk.marketing.defaults import MONTHLY_FROM_DAYS, PRIOR_FLOOR, PRIOR_PSEUDO_CUSTOMERS, PROFILE_FIELDS, PROFIT_WINDOW_DAYS, UNRATED_PD
 
 DAY = datetime.timedelta(days=1)
 SAVINGS_FAMILIES = ("deposit", "wealth")
@@ -245,12 +245,13 @@ def open_on(day: datetime.date) -> pl.Expr:
     return (pl.col("opened_on") <= day) & (pl.col("closed_on").is_null() | (pl.col("closed_on") > day))
 
 
-def market_frame(customers: pl.DataFrame, holdings: pl.DataFrame) -> tuple[Market, pl.DataFrame]:
+def market_frame(customers: pl.DataFrame, holdings: pl.DataFrame, *, codes: list[str]) -> tuple[Market, pl.DataFrame]:
     """The share of each segment (kind, tier) holding each product, and the median balance of
     each product's open holdings among each kind (at least 5 of them; else the product's typical
     amount applies), from ``customers`` (customer_id, kind, tier) and open ``holdings``
     (customer_id, code, balance_fen). Also the acceptance prior by segment and product
-    (``PRIOR_PSEUDO_CUSTOMERS``), as a frame: kind, tier, code, prior."""
+    (``PRIOR_PSEUDO_CUSTOMERS``, towards at least ``PRIOR_FLOOR``) of every product of ``codes``,
+    as a frame: kind, tier, code, prior."""
     held = holdings.select("customer_id", "code").unique().join(customers.select("customer_id", "kind", "tier"), on="customer_id")
     segments = customers.group_by("kind", "tier").agg(pl.len().alias("segment"))
     kinds = customers.group_by("kind").agg(pl.len().alias("of_kind"))
@@ -272,15 +273,17 @@ def market_frame(customers: pl.DataFrame, holdings: pl.DataFrame) -> tuple[Marke
         .filter(pl.col("n") >= 5)
     )
     amount = {(r["kind"], r["code"]): Decimal(int(round(r["median_fen"]))).scaleb(-2) for r in amounts.iter_rows(named=True)}
-    codes = holdings.select("code").unique()
     prior = (
-        segments.join(codes, how="cross")
+        segments.join(pl.DataFrame({"code": codes}, schema={"code": pl.String}), how="cross")
         .join(holders, on=["kind", "tier", "code"], how="left")
         .join(kind_holders, on=["kind", "code"], how="left")
         .join(kinds, on="kind")
         .with_columns(pl.col("holders").fill_null(0), pl.col("kind_holders").fill_null(0))
         .with_columns(
-            ((pl.col("holders") + PRIOR_PSEUDO_CUSTOMERS * pl.col("kind_holders") / pl.col("of_kind")) / (pl.col("segment") + PRIOR_PSEUDO_CUSTOMERS)).alias("prior")
+            (
+                (pl.col("holders") + PRIOR_PSEUDO_CUSTOMERS * pl.max_horizontal(pl.col("kind_holders") / pl.col("of_kind"), pl.lit(PRIOR_FLOOR)))
+                / (pl.col("segment") + PRIOR_PSEUDO_CUSTOMERS)
+            ).alias("prior")
         )
         .select("kind", "tier", "code", "prior")
     )

@@ -129,6 +129,10 @@ PRIOR_PSEUDO_CUSTOMERS = 20
 similar customers (same kind and tier) who hold it, smoothed towards the bank-wide share with
 this many pseudo-customers (additive smoothing), so that a small segment gives neither 0 nor 1."""
 
+PRIOR_FLOOR = 0.01
+"""The share the prior is smoothed towards is at least 1%, about the response rate of a direct
+offer in retail banking: a product nobody of a kind holds yet is not impossible to sell."""
+
 REFIT_DAYS = 30
 """The acceptance model is fitted again when its fit is older than a month."""
 

@@ -179,7 +179,7 @@ def marketing_batch(*, as_of: datetime.date) -> MarketingBatchRun:
     lap("read")
     segments = balance_segments(data)
     customers, open_holdings = segment_frame(data, as_of=as_of, segments=segments)
-    market, prior = market_frame(customers, open_holdings)
+    market, prior = market_frame(customers, open_holdings, codes=[p.code for p in configuration.products])
     acceptance = acceptance_in_force(data, configuration=configuration)
     lap("acceptance_fit")
     features = customers.join(

@@ -55,12 +55,10 @@ def test_the_stored_results_are_the_domains_assessment_of_each_customer(marketin
     configuration = marketing_configuration(as_of=as_of)
     data = load_portfolio(as_of=as_of)
     customers, open_holdings = segment_frame(data, as_of=as_of, segments=balance_segments(data))
-    market, prior = market_frame(customers, open_holdings)
-    features = customers.join(data.customers.select("customer_id", "industry", "customer_since"), on="customer_id").with_columns()
+    market, prior = market_frame(customers, open_holdings, codes=[p.code for p in configuration.products])
     products = data.products.filter(data.products["product_id"].is_in([p.product_id for p in configuration.products]))
-    probabilities = acceptance_frame(
-        features.with_columns(families_held=0), acceptance=Acceptance(None, None), products=products, prior=prior, as_of=as_of
-    )
+    # No history to learn from in the small bank: the prior, which reads only kind and tier.
+    probabilities = acceptance_frame(customers, acceptance=Acceptance(None, None), products=products, prior=prior, as_of=as_of)
     profits = OfferProfits(configuration, market)
     for customer in Customer.objects.all():
         facts = customer_facts_of(customer, as_of=as_of, configuration=configuration, history_from=data.history_from)
