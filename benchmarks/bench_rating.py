@@ -66,7 +66,9 @@ def main() -> None:
 
         repeats = []
         for _ in range(args.repeats):
-            Rating.objects.filter(status=RatingStatus.PROPOSED).delete()
+            # In SQL: deleting through the ORM would write an audit entry per rating, which is not what is measured.
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {Rating._meta.db_table} WHERE status = %s", [RatingStatus.PROPOSED.value])
             started = time.perf_counter()
             flows = (
                 Transaction.objects.filter(booked_on__gt=as_of - datetime.timedelta(days=365), booked_on__lte=as_of)
