@@ -20,6 +20,12 @@ def _prepared(value):
     return value
 
 
+def stored(values: Sequence) -> tuple:
+    """A row's values with dicts and lists already written as JSON text (far smaller to hold
+    in memory than the objects)."""
+    return tuple(_prepared(value) for value in values)
+
+
 def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     """Insert ``rows`` (values in the order of the fields ``columns``, by attribute name) into
     ``model``'s table in one stream; dicts and lists are written as JSON. Returns the rows."""

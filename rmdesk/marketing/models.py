@@ -587,7 +587,8 @@ class CustomerSnapshot(models.Model):
     score by area with what to learn, the year's risk-adjusted profitability (rmdesk.domain.
     profitability: yuan to the fen), the grade and classification the offers were bounded by,
     the attrition radar's score and signals, the contact due by the tier's service level, and
-    the products withheld from the offers with the reasons.
+    the products withheld from the offers with the reasons (but those not meant for the
+    customer's kind at all, which say nothing about the customer).
     """
 
     scope_customer = "customer"

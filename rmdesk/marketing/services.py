@@ -23,8 +23,10 @@ from rmdesk.marketing import frames
 from rmdesk.marketing.acceptance import acceptance_frame, acceptance_in_force, as_probability
 from rmdesk.marketing.assessment import Assessment, OfferProfits, assess
 from rmdesk.marketing.batch import balance_segments, load_portfolio, market_frame, portfolio_facts, segment_frame
-from rmdesk.marketing.bulk import insert_rows
+from rmdesk.marketing.bulk import insert_rows, stored
 from rmdesk.customers.models import Customer, CustomerKind
+from rmdesk.domain.attrition import Drift
+from rmdesk.domain.offers import WithheldReason
 from rmdesk.marketing.configuration import marketing_configuration, service_levels
 from rmdesk.marketing.defaults import OFFERS_KEPT, WIN_BACK_DUE_DAYS
 from rmdesk.marketing.models import (
@@ -63,6 +65,8 @@ SNAPSHOT_COLUMNS = (
     "grade", "classification", "attrition_score", "at_risk", "signals", "last_contact_on", "contact_due_on",
     "contact_overdue_days", "withheld",
 )
+WRITE_CHUNK = 10_000
+"""Customers assessed between two bulk inserts: the rows in memory stay bounded at county scale."""
 OFFER_COLUMNS = (
     "as_of", "customer_id", "rank", "product_id", "acceptance", "from_model", "risk_adjusted_profit", "expected_profit",
     "amount", "reason", "params",
@@ -100,7 +104,11 @@ def snapshot_values(assessment: Assessment, *, as_of: datetime.date, customer: d
         assessment.drift.score, assessment.drift.at_risk,
         [{"signal": s.signal.value, "params": s.as_dict()} for s in assessment.drift.signals],
         facts.last_contact_on, assessment.contact.due_on, assessment.contact.overdue_days,
-        [{"product": w.product, "reason": w.reason.value, "params": dict(w.params)} for w in assessment.offers.withheld],
+        [
+            {"product": w.product, "reason": w.reason.value, "params": dict(w.params)}
+            for w in assessment.offers.withheld
+            if w.reason is not WithheldReason.NOT_FOR_THIS_KIND
+        ],
     )
 
 
@@ -193,36 +201,48 @@ def marketing_batch(*, as_of: datetime.date) -> MarketingBatchRun:
     ).with_columns(pl.col("families_held").fill_null(0))
     offerable = data.products.filter(pl.col("product_id").is_in([p.product_id for p in configuration.products]))
     probabilities = acceptance_frame(features, acceptance=acceptance, products=offerable, prior=prior, as_of=as_of)
-    by_customer = {
-        row[0]: dict(zip(row[1], row[2]))
-        for row in probabilities.group_by("customer_id").agg("code", "p").iter_rows()
-    }
+    codes = [p.code for p in configuration.products]
+    wide = (
+        features.select("customer_id")
+        .join(probabilities.pivot(on="code", index="customer_id", values="p"), on="customer_id", how="left")
+        .sort("customer_id")
+    )
+    chances = wide.select("customer_id", *(pl.col(c) if c in wide.columns else pl.lit(None).alias(c) for c in codes)).fill_null(0.0)
     lap("acceptance")
     profits = OfferProfits(configuration, market)
     product_ids = {p.code: p.product_id for p in configuration.products}
-    codes = [p.code for p in configuration.products]
-    owners = {row["customer_id"]: row for row in data.customers.select("customer_id", "manager_id", "org_unit_id").iter_rows(named=True)}
-    snapshot_rows, offer_rows, at_risk = [], [], {}
+    owners = {row[0]: {"manager_id": row[1], "org_unit_id": row[2]} for row in data.customers.select("customer_id", "manager_id", "org_unit_id").iter_rows()}
     from_model = acceptance.model is not None
-    for facts in portfolio_facts(data, configuration=configuration, segments=segments):
-        chances = by_customer.get(facts.customer_id, {})
-        accept = {code: as_probability(chances.get(code, 0.0)) for code in codes}
-        assessment = assess(facts, as_of=as_of, acceptance=accept, profits=profits, configuration=configuration)
-        snapshot_rows.append(snapshot_values(assessment, as_of=as_of, customer=owners[facts.customer_id], facts=facts))
-        offer_rows += offer_values(assessment, as_of=as_of, product_ids=product_ids, from_model=from_model)
-        if assessment.drift.at_risk:
-            at_risk[facts.customer_id] = assessment
-    lap("assess")
     movements = movement_frame(data, as_of=as_of)
     flows = competitor_flow_frame(data)
     lap("movements")
+    customers_done, offers_done, at_risk = 0, 0, {}
     with transaction.atomic():
-        CustomerSnapshot.objects.filter(as_of=as_of).delete()
-        OfferSnapshot.objects.filter(as_of=as_of).delete()
-        BookMovement.objects.filter(as_of=as_of).delete()
-        CompetitorFlow.objects.filter(as_of=as_of).delete()
-        insert_rows(CustomerSnapshot, SNAPSHOT_COLUMNS, snapshot_rows)
-        insert_rows(OfferSnapshot, OFFER_COLUMNS, offer_rows)
+        for model in (CustomerSnapshot, OfferSnapshot, BookMovement, CompetitorFlow):
+            model.objects.filter(as_of=as_of).delete()
+        snapshot_rows, offer_rows = [], []
+
+        def flush() -> None:
+            nonlocal snapshot_rows, offer_rows
+            insert_rows(CustomerSnapshot, SNAPSHOT_COLUMNS, snapshot_rows)
+            insert_rows(OfferSnapshot, OFFER_COLUMNS, offer_rows)
+            snapshot_rows, offer_rows = [], []
+
+        for facts, row in zip(portfolio_facts(data, configuration=configuration, segments=segments), chances.iter_rows(), strict=True):
+            if facts.customer_id != row[0]:
+                raise RuntimeError(f"customer {facts.customer_id} met the chances of customer {row[0]}")
+            accept = {code: as_probability(p) for code, p in zip(codes, row[1:])}
+            assessment = assess(facts, as_of=as_of, acceptance=accept, profits=profits, configuration=configuration)
+            snapshot_rows.append(stored(snapshot_values(assessment, as_of=as_of, customer=owners[facts.customer_id], facts=facts)))
+            offers = offer_values(assessment, as_of=as_of, product_ids=product_ids, from_model=from_model)
+            offer_rows += [stored(values) for values in offers]
+            customers_done, offers_done = customers_done + 1, offers_done + len(offers)
+            if assessment.drift.at_risk:
+                at_risk[facts.customer_id] = assessment.drift
+            if len(snapshot_rows) >= WRITE_CHUNK:
+                flush()
+        flush()
+        lap("assess_and_write")
         insert_rows(
             BookMovement, ("as_of", "month", "manager_id", "org_unit_id", "won", "lost"),
             ((as_of, *row) for row in movements.iter_rows()),
@@ -234,8 +254,8 @@ def marketing_batch(*, as_of: datetime.date) -> MarketingBatchRun:
         opened = win_back_open(at_risk=at_risk, owners=owners, as_of=as_of)
         run = MarketingBatchRun(
             as_of=as_of,
-            customers=len(snapshot_rows),
-            offers=len(offer_rows),
+            customers=customers_done,
+            offers=offers_done,
             at_risk=len(at_risk),
             win_back_opened=opened,
             acceptance=acceptance.source,
@@ -252,17 +272,17 @@ def marketing_batch(*, as_of: datetime.date) -> MarketingBatchRun:
     return run
 
 
-def win_back_open(*, at_risk: dict[int, Assessment], owners: dict[int, dict], as_of: datetime.date) -> int:
+def win_back_open(*, at_risk: dict[int, Drift], owners: dict[int, dict], as_of: datetime.date) -> int:
     """Open a win-back task for every customer at risk without an open one, for their primary
     account manager, due ``WIN_BACK_DUE_DAYS`` later; returns how many were opened."""
     already = set(WinBackTask.objects.filter(status=WinBackStatus.OPEN, customer_id__in=list(at_risk)).values_list("customer_id", flat=True))
     due = as_of + datetime.timedelta(days=WIN_BACK_DUE_DAYS)
     rows = [
         (
-            customer_id, owners[customer_id]["manager_id"], as_of, due, assessment.drift.score,
-            [{"signal": s.signal.value, "params": s.as_dict()} for s in assessment.drift.signals], WinBackStatus.OPEN.value, "",
+            customer_id, owners[customer_id]["manager_id"], as_of, due, radar.score,
+            [{"signal": s.signal.value, "params": s.as_dict()} for s in radar.signals], WinBackStatus.OPEN.value, "",
         )
-        for customer_id, assessment in at_risk.items()
+        for customer_id, radar in at_risk.items()
         if customer_id not in already
     ]
     return insert_rows(WinBackTask, ("customer_id", "manager_id", "opened_on", "due_on", "score", "signals", "status", "note"), rows)
