@@ -6,3 +6,8 @@ class MarketingConfig(AppConfig):
     name = "rmdesk.marketing"
     label = "marketing"
     verbose_name = _("Marketing")
+
+    def ready(self) -> None:
+        from rmdesk.marketing.audit import register_audited_marketing_models
+
+        register_audited_marketing_models()
