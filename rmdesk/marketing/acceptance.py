@@ -30,13 +30,12 @@ import pickle
 import time
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
 from django.utils import timezone
-from sklearn.metrics import roc_auc_score
 
-from rmdesk.analytics.acceptance import AcceptanceModel
 from rmdesk.marketing import frames
 from rmdesk.marketing.configuration import INDIVIDUAL_KINDS, ORGANISATION_KINDS, MarketingConfiguration
 from rmdesk.marketing.defaults import (
@@ -46,6 +45,9 @@ from rmdesk.marketing.defaults import (
     REFIT_DAYS,
 )
 from rmdesk.marketing.models import AcceptanceFit
+
+if TYPE_CHECKING:
+    from rmdesk.analytics.acceptance import AcceptanceModel
 
 FEATURES = ["kind", "industry", "aum", "years_with_bank", "families_held"]
 PLACES = Decimal("0.0001")
@@ -159,6 +161,11 @@ class Acceptance:
 def acceptance_fit(data, *, configuration: MarketingConfiguration) -> AcceptanceFit | None:
     """Fit the acceptance model on the history to ``data.as_of`` and keep it; None when there is
     not enough history (``FIT_MIN_ACCEPTED`` take-ups and outcomes in all)."""
+    # The learner (optbinning, OR-Tools) takes seconds to import: only the batch's fits pay it.
+    from sklearn.metrics import roc_auc_score
+
+    from rmdesk.analytics.acceptance import AcceptanceModel
+
     started = time.perf_counter()
     contacts = campaign_rows(data)
     history = pl.concat([take_up_rows(data, configuration=configuration), contacts], how="vertical_relaxed")

@@ -63,6 +63,8 @@ def offer_reason(code: str, params: dict) -> str:
     if code == "similar_customers_hold":
         return _("%(percent)s%% of similar customers hold it.") % {"percent": p.get("percent", "")}
     if code == "likely_to_accept":
+        if p.get("percent") == "0":
+            return _("Less than one chance in a hundred that the customer takes it up, but the profit makes it worth offering.")
         return _("A %(percent)s%% chance the customer takes it up.") % {"percent": p.get("percent", "")}
     return code
 
