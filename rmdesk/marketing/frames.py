@@ -55,8 +55,8 @@ def query_frame(queryset: QuerySet, schema: dict[str, pl.DataType]) -> pl.DataFr
     if connection.vendor != "postgresql":
         return pl.DataFrame(list(values), schema=schema, orient="row")
     query = values.query
-    # Django's SELECT lists extra columns, then fields, then annotations, whatever the order asked.
-    order = [*query.extra_select, *query.values_select, *query.annotation_select]
+    # The order of the SELECT list as Django writes it (5.2 keeps the order asked for).
+    order = list(query.selected)
     sql, params = query.sql_with_params()
     buffer = io.BytesIO()
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
