@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from rmdesk.customers.models import FinancialStatement
@@ -17,6 +18,12 @@ from rmdesk.statements.tests.factories import (
     FACTORY_2025,
     FARM_2025,
 )
+
+@pytest.fixture
+def client():
+    """Pages in English, the language these assertions are written in."""
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
 
 ROUTES = ("statements", "statement_new", "statement_template", "statement_upload", "statement_subtotals")
 
