@@ -38,13 +38,13 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 @contextmanager
-def postgres(database_url: str | None, keep: bool):
+def postgres(database_url: str | None, keep: bool, port: int):
     if database_url:
         yield database_url
         return
     folder = tempfile.mkdtemp(prefix="rmdesk-bench-pg.")
     url = subprocess.run(
-        [str(ROOT / "scripts" / "throwaway-postgres"), "start", folder, "54339"], check=True, capture_output=True, text=True
+        [str(ROOT / "scripts" / "throwaway-postgres"), "start", folder, str(port)], check=True, capture_output=True, text=True
     ).stdout.strip()
     try:
         yield url
@@ -113,9 +113,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--warm-up", type=int, default=50, help="requests before measuring (not counted)")
     parser.add_argument("--keep", action="store_true", help="keep the throwaway cluster for another run")
+    parser.add_argument("--port", type=int, default=54339, help="port of the throwaway cluster (default 54339)")
     args = parser.parse_args()
 
-    with postgres(args.database_url, args.keep) as url, tempfile.TemporaryDirectory(prefix="rmdesk-bench-var.") as var:
+    with postgres(args.database_url, args.keep, args.port) as url, tempfile.TemporaryDirectory(prefix="rmdesk-bench-var.") as var:
         env = {**os.environ, "DATABASE_URL": url, "RMDESK_VAR_DIR": var, "DJANGO_SETTINGS_MODULE": "config.settings"}
         rmdesk(env, "migrate", "--verbosity", "0")
         os.environ.update(env)
