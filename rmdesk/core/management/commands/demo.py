@@ -14,7 +14,7 @@ from rmdesk.org.models import OrgUnit, User
 
 
 class Command(BaseCommand):
-    help = "Seed the demo bank if the database is empty, start a task worker and serve the desk."
+    help = "Seed the demo bank if the database is empty (and queue its first nightly run), start a task worker and serve the desk."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -22,10 +22,13 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="seed of the demo bank (only used when empty)")
 
     def handle(self, *args, host: str, port: str, seed: int, **options):
-        from rmdesk.synthetic.services import DEMO_PASSWORD, DEMO_SIGN_INS
+        from rmdesk.synthetic.services import DEFAULT_AS_OF, DEMO_PASSWORD, DEMO_SIGN_INS
 
         if not (Customer.objects.exists() or User.objects.exists() or OrgUnit.objects.exists()):
             call_command("seed", scale="demo", seed=seed, stdout=self.stdout, stderr=self.stderr)
+            # The worker below runs the first nightly run over the fresh bank as of its business
+            # date, so the demo opens with ratings proposed, loans classified and offers ranked.
+            call_command("nightly", as_of=DEFAULT_AS_OF, enqueue=True, stdout=self.stdout, stderr=self.stderr)
         worker = subprocess.Popen(
             [sys.executable, "-m", "rmdesk.cli", "db_worker"],
             env={**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings")},
