@@ -83,7 +83,7 @@ class _CountedPaginator(Paginator):
 
 
 def book_page(
-    *, user: User, customers: QuerySet[Customer], criteria: Mapping[str, str], number, per_page: int
+    *, user: User, customers: QuerySet[Customer], criteria: Mapping[str, str], number: str | None, per_page: int
 ) -> tuple[BookTotals, Page]:
     """One page of book lines of `customers` (narrowed and ordered), and the totals of them all.
 
