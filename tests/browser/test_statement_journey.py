@@ -1,6 +1,7 @@
 """An account manager takes a customer's accounts through the desk in a real Chromium: downloads
 the template, fills it in (openpyxl, as the customer's accountant would in Excel), uploads it,
-has a wrong line pointed out, corrects it, and reads the ratios and the flags."""
+has a wrong line pointed out, corrects it, and reads the ratios and the flags; after the night's
+run has proposed the customer's rating from those accounts, she confirms it."""
 
 import datetime
 import io
@@ -12,8 +13,10 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from rmdesk.core.testing import TEST_PASSWORD
+from rmdesk.core.testing import AS_OF, TEST_PASSWORD
 from rmdesk.products.models import Holding, Transaction
+from rmdesk.rating.models import Rating, RatingStatus
+from rmdesk.rating.services import rating_propose_due
 from rmdesk.statements.services import statement_record
 from rmdesk.statements.tests.factories import END_2024, END_2025, FACTORY_2024, FACTORY_2025
 
@@ -112,3 +115,18 @@ def test_account_manager_uploads_a_statement_and_sees_ratios_and_flags(
     expect(page.get_by_test_id("anomaly-receivables_outpace_revenue")).to_be_visible()
     expect(page.get_by_test_id("flows-flag")).to_contain_text("3,600,000.00")
     screenshot(page, "04-ratios-and-flags")
+
+    # The night after: the proposal made before these accounts came in is withdrawn and the
+    # nightly step proposes again from the latest data.
+    Rating.objects.filter(customer=bank.factory, status=RatingStatus.PROPOSED).delete()
+    rating_propose_due(as_of=AS_OF)
+    proposed = Rating.objects.get(customer=bank.factory, status=RatingStatus.PROPOSED)
+    page.goto(f"{live_server.url}/ratings/")
+    page.get_by_role("link", name=bank.factory.name).click()
+    expect(page.get_by_test_id("proposed-grade")).to_have_text(proposed.proposed_grade)
+    screenshot(page, "05-rating-proposed-from-the-accounts")
+    page.get_by_test_id("confirm").click()
+    expect(page.get_by_test_id("grade-in-force")).to_have_text(proposed.proposed_grade)
+    screenshot(page, "06-rating-confirmed")
+    proposed.refresh_from_db()
+    assert (proposed.status, proposed.decided_by) == (RatingStatus.CONFIRMED, bank.am_b)
