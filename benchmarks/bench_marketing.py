@@ -45,10 +45,11 @@ def main() -> None:
     parser.add_argument("--scale", default="county", help="scale to seed an empty database with (default county)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--every-days", type=int, default=7, help="days between two replayed radar runs (default 7)")
+    parser.add_argument("--port", type=int, default=54343, help="port of the throwaway cluster (default 54343)")
     parser.add_argument("--keep", action="store_true", help="keep the throwaway cluster for another run")
     args = parser.parse_args()
 
-    with postgres(args.database_url, args.keep) as url, tempfile.TemporaryDirectory(prefix="rmdesk-bench-var.") as var:
+    with postgres(args.database_url, args.keep, args.port) as url, tempfile.TemporaryDirectory(prefix="rmdesk-bench-var.") as var:
         env = {**os.environ, "DATABASE_URL": url, "RMDESK_VAR_DIR": var, "DJANGO_SETTINGS_MODULE": "config.settings"}
         rmdesk(env, "migrate", "--verbosity", "0")
         os.environ.update(env)
