@@ -71,6 +71,31 @@ def _seeded_models():
     ]
 
 
+def bank_policy_install() -> None:
+    """Install the bank policy the migrations ship wherever it is missing, leaving what exists.
+
+    A database emptied by ``flush`` (or a test that flushes) has lost the roles the seeded users
+    hold and the policies the nightly run reads; the installers are the migrations' own and
+    create only what is absent, so a bank's configured policy is never overwritten.
+    """
+    from rmdesk.credit.defaults import install_credit_defaults
+    from rmdesk.marketing.defaults import install_marketing_defaults
+    from rmdesk.org.defaults import install_default_roles
+    from rmdesk.rating.defaults import install_rating_defaults
+    from rmdesk.statements.defaults import install_default_benchmarks
+
+    model = apps.get_model
+    install_default_roles(model("org", "Role"), model("org", "ApprovalAuthority"))
+    install_credit_defaults(model("credit", "CreditPolicySetting"), model("credit", "NetCapital"))
+    install_rating_defaults(model("rating", "Scorecard"), model("rating", "MasterScaleGrade"), model("rating", "RatingPolicy"))
+    install_default_benchmarks(model("statements", "IndustryBenchmark"))
+    install_marketing_defaults(model("marketing", "ServiceLevelSetting"), model("marketing", "ProductPackage"))
+    for name in ("ClassificationPolicy", "ProvisionPolicy", "InspectionPolicy"):
+        policy = model("risk", name)
+        if not policy.objects.exists():
+            policy.objects.create()
+
+
 def seed_refusal() -> str | None:
     """Why seeding this database must be refused without a reset, or None if it is empty."""
     holding = [m for m in _seeded_models() if m._base_manager.exists()]
@@ -123,6 +148,7 @@ def bank_seed(
         if reset:
             bar.set_postfix_str("emptying the database")
             empty_tables(_seeded_models())
+        bank_policy_install()
         run = SeedRun.objects.create(scale=scale.name, seed=seed, as_of=as_of, started_at=timezone.now())
         loader.begin([*STATIC_TABLES, *CHUNK_TABLES, TRUTH_TABLE])
 
