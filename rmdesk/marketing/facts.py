@@ -20,6 +20,7 @@ from rmdesk.customers.models import Customer, FinancialStatement, KeyPerson
 from rmdesk.desk.models import Interaction, InteractionKind
 from rmdesk.domain.attrition import AttritionFacts, AttritionPolicy, IncomeSource
 from rmdesk.domain.classification import Category
+from rmdesk.domain.profitability import Position
 from rmdesk.marketing.assessment import CustomerFacts, average_yuan, holding_position, knowledge_facts, per_30_days
 from rmdesk.marketing.batch import CLOSING_FAMILIES, MATURITY_TOLERANCE_DAYS, SAVINGS_FAMILIES, policy_failures_of, restricted_industries
 from rmdesk.marketing.configuration import MarketingConfiguration
@@ -158,13 +159,14 @@ def attrition_facts_of(
     )
 
 
-def customer_facts_of(customer: Customer, *, as_of: datetime.date, configuration: MarketingConfiguration, history_from: datetime.date) -> CustomerFacts:
-    """One customer's ``CustomerFacts`` on ``as_of``, by plain queries (see the module)."""
-    kind = customer.kind
+def positions_of(
+    customer: Customer, *, as_of: datetime.date, configuration: MarketingConfiguration
+) -> tuple[list[Holding], dict[int, DailyBalances], tuple[Position, ...]]:
+    """The customer's holdings opened by ``as_of``, their daily balances, and the year to
+    ``as_of`` of those held during it as profitability reads them."""
     year_from = as_of - datetime.timedelta(days=PROFIT_WINDOW_DAYS - 1)
     holdings = list(Holding.objects.filter(customer=customer, opened_on__lte=as_of).select_related("product").order_by("pk"))
     balances = {h.pk: DailyBalances(h, as_of) for h in holdings}
-    open_now = [h for h in holdings if _open(h, as_of)]
     terms = configuration.terms_by_product
     loans = {loan.holding_id: loan for loan in Loan.objects.filter(customer=customer)}
     positions = []
@@ -178,25 +180,44 @@ def customer_facts_of(customer: Customer, *, as_of: datetime.date, configuration
                 reference=str(h.pk),
                 family=h.product.family,
                 terms=terms[h.product_id],
-                kind=kind,
+                kind=customer.kind,
                 average_balance=average_yuan(balances[h.pk].fen_days(year_from, as_of), PROFIT_WINDOW_DAYS),
                 days_held=max(0, (held_to - max(h.opened_on, year_from)).days + 1),
                 loan_rate=loan.annual_rate if loan else None,
                 loan_term=loan.term_months if loan else None,
             )
         )
-    aum_fen = sum(int(balances[h.pk].on(as_of) * 100) for h in open_now if h.product.family in SAVINGS_FAMILIES)
-    current_fen = sum(
-        int(balances[h.pk].on(as_of) * 100) for h in open_now if h.product.family == "deposit" and terms[h.product_id].term_months is None
-    )
+    return holdings, balances, tuple(positions)
 
+
+def pd_and_grade_of(customer: Customer, *, as_of: datetime.date) -> tuple[Decimal, str | None]:
+    """The customer's 12-month PD (the decided rating's in force, else the latest rating's,
+    decided or proposed, else the policy's for the unrated) and the decided grade in force."""
     in_force = (
         Rating.objects.filter(customer=customer, status__in=RatingStatus.in_force(), valid_from__lte=as_of, valid_until__gte=as_of, as_of__lte=as_of)
         .order_by("-valid_from", "-pk")
         .first()
     )
+    if in_force is not None:
+        return in_force.pd, in_force.grade
     latest = Rating.objects.filter(customer=customer, as_of__lte=as_of).order_by("-pk").first()
-    pd = in_force.pd if in_force else (latest.pd if latest and latest.pd is not None else latest.proposed_pd if latest else UNRATED_PD)
+    if latest is None:
+        return UNRATED_PD, None
+    return (latest.pd if latest.pd is not None else latest.proposed_pd), None
+
+
+def customer_facts_of(customer: Customer, *, as_of: datetime.date, configuration: MarketingConfiguration, history_from: datetime.date) -> CustomerFacts:
+    """One customer's ``CustomerFacts`` on ``as_of``, by plain queries (see the module)."""
+    kind = customer.kind
+    holdings, balances, positions = positions_of(customer, as_of=as_of, configuration=configuration)
+    open_now = [h for h in holdings if _open(h, as_of)]
+    terms = configuration.terms_by_product
+    aum_fen = sum(int(balances[h.pk].on(as_of) * 100) for h in open_now if h.product.family in SAVINGS_FAMILIES)
+    current_fen = sum(
+        int(balances[h.pk].on(as_of) * 100) for h in open_now if h.product.family == "deposit" and terms[h.product_id].term_months is None
+    )
+
+    pd, grade = pd_and_grade_of(customer, as_of=as_of)
     ranks = [Category(risk.category).rank for risk in LoanRisk.objects.filter(loan__customer=customer, loan__outstanding_principal__gt=0)]
     classification = next(c.value for c in Category if c.rank == max(ranks)) if ranks else None
 
@@ -233,9 +254,9 @@ def customer_facts_of(customer: Customer, *, as_of: datetime.date, configuration
         aum=Decimal(aum_fen).scaleb(-2),
         families_held=len({h.product.family for h in open_now}),
         held=frozenset(h.product.code for h in open_now),
-        positions=tuple(positions),
+        positions=positions,
         pd=pd,
-        grade=in_force.grade if in_force else None,
+        grade=grade,
         classification=classification,
         knowledge=knowledge_facts(
             kind=kind,

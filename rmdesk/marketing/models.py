@@ -635,6 +635,7 @@ class CustomerSnapshot(models.Model):
             models.Index(fields=["customer", "as_of"]),
             models.Index(fields=["as_of", "manager"]),
             models.Index(fields=["as_of", "at_risk"]),
+            models.Index(fields=["as_of", "-contact_overdue_days"], name="snapshot_most_overdue"),
         ]
 
 

@@ -22,7 +22,7 @@ from rmdesk.desk.models import Interaction
 from rmdesk.domain.knowledge import BANDS, BookKnowledge, book_knowledge
 from rmdesk.domain.profitability import PositionProfitability, position_profitability
 from rmdesk.marketing.configuration import marketing_configuration
-from rmdesk.marketing.facts import customer_facts_of, first_transaction_on
+from rmdesk.marketing.facts import pd_and_grade_of, positions_of
 from rmdesk.marketing.models import (
     BookMovement,
     Campaign,
@@ -133,14 +133,14 @@ class ProfitLine:
 
 def profit_lines(*, user: User, customer: Customer, as_of: datetime.date) -> list[ProfitLine]:
     """The year to ``as_of`` of each holding, by the domain's profitability at the customer's
-    PD, from the facts the batch reads gathered for this customer alone."""
+    PD, from the positions the batch reads, gathered for this customer alone."""
     configuration = marketing_configuration(as_of=as_of)
-    first = first_transaction_on() or as_of
-    facts = customer_facts_of(customer, as_of=as_of, configuration=configuration, history_from=max(first, as_of - datetime.timedelta(days=364)))
+    _, _, positions = positions_of(customer, as_of=as_of, configuration=configuration)
+    pd, _ = pd_and_grade_of(customer, as_of=as_of)
     holdings = {str(h.pk): h for h in Holding.objects.restrict(user).filter(customer=customer).select_related("product")}
     return [
-        ProfitLine(holdings.get(p.reference), position_profitability(p, probability_of_default=facts.pd, parameters=configuration.profitability))
-        for p in facts.positions
+        ProfitLine(holdings.get(p.reference), position_profitability(p, probability_of_default=pd, parameters=configuration.profitability))
+        for p in positions
     ]
 
 
@@ -353,7 +353,12 @@ def knowledge_overview(*, user: User) -> dict:
         "total": total,
         "bands": [f"{low}–{high}" for low, high in BANDS],
         "segments": {(r["tier"], r["stage"]): r["n"] for r in segments},
-        "overdue": list(snapshots.filter(contact_overdue_days__gt=0).select_related("customer", "manager").order_by("-contact_overdue_days")[:30]),
+        "overdue": list(
+            snapshots.filter(contact_overdue_days__gt=0)
+            .select_related("customer", "manager")
+            .only("customer__name", "manager__display_name", "manager__username", "tier", "contact_due_on", "contact_overdue_days")
+            .order_by("-contact_overdue_days")[:30]
+        ),
     }
 
 
