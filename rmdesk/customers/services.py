@@ -34,7 +34,8 @@ def book_positions_refresh(*, as_of: datetime.date, managers: Collection[int] | 
     """Add up the book positions of `as_of` from the customers: every cell, or `managers`' cells.
 
     The cells of `as_of` are replaced (one DELETE, one INSERT ... SELECT grouping the customers,
-    whatever their number); those of other dates stay as they were. Returns the cells written.
+    whatever their number, in the cells' order so that a reseed numbers them alike); those of
+    other dates stay as they were. Returns the cells written.
     """
     book_positions_lock()
     cells = BookPosition.objects.filter(as_of=as_of)
@@ -56,6 +57,7 @@ def book_positions_refresh(*, as_of: datetime.date, managers: Collection[int] | 
             FROM {Customer._meta.db_table}
             {where}
             GROUP BY org_unit_id, primary_manager_id, kind, tier, industry
+            ORDER BY org_unit_id, primary_manager_id, kind, tier, industry
             """,
             params,
         )
