@@ -184,6 +184,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# The largest photo or file an account manager may attach to an investigation, in megabytes.
+RMDESK_ATTACHMENT_MAX_MB = int(os.environ.get("RMDESK_ATTACHMENT_MAX_MB", "20"))
 
 TASKS = {
     "default": {

@@ -360,7 +360,8 @@ class CreditApplication(models.Model):
 
 class CreditTransition(models.Model):
     """One step of a credit's lifecycle, as the domain recorded it: action, from and to which state,
-    by whom (and for whom, when signing as a delegate), at which approval level, on which day,
+    by whom (nobody for the nightly run's steps; for whom, when signing as a delegate), at which
+    approval level, on which day,
     the amount it moved, the person's own words (opinion or reason) and the domain's account of
     the step. Never changed: the history of a credit is its transitions in order."""
 
@@ -370,7 +371,8 @@ class CreditTransition(models.Model):
     action = models.CharField(_("action"), max_length=24, choices=ActionChoice.choices)
     from_state = models.CharField(_("from"), max_length=16, choices=CreditStateChoice.choices)
     to_state = models.CharField(_("to"), max_length=16, choices=CreditStateChoice.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    # Empty for the steps the nightly run takes (a missed payment, arrears paid): nobody decided them.
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     on_behalf_of = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("on behalf of"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

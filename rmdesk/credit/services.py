@@ -14,6 +14,8 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+import filetype
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -42,6 +44,7 @@ from rmdesk.credit.models import (
     Instalment,
     Investigation,
     InvestigationFile,
+    InvestigationFileKind,
     Loan,
     PolicyCheck,
     PolicyCheckResult,
@@ -86,6 +89,10 @@ def _person(user_id: int | None) -> str | None:
     return None if user_id is None else str(user_id)
 
 
+def _actor(user_id: int | None) -> str:
+    return lifecycle.NIGHTLY_RUN if user_id is None else str(user_id)
+
+
 def credit_of(application: CreditApplication) -> Credit:
     """`application` as the domain's Credit: its terms, lifecycle fields, the signatures of the
     current approval round (the approvals since the policy check or the last return) and history."""
@@ -117,7 +124,7 @@ def credit_of(application: CreditApplication) -> Credit:
         repayment_period_months=application.repayment_period_months,
         history=tuple(
             lifecycle.Transition(
-                Action(t.action), CreditState(t.from_state), CreditState(t.to_state), _person(t.by_id), t.on,
+                Action(t.action), CreditState(t.from_state), CreditState(t.to_state), _actor(t.by_id), t.on,
                 _person(t.on_behalf_of_id), t.detail, t.amount,
             )
             for t in transitions
@@ -158,9 +165,10 @@ def _locked(application: CreditApplication) -> CreditApplication:
 
 
 def credit_apply(
-    *, application: CreditApplication, command, by: User, remark: str = "", on_behalf_of: User | None = None, **refusal_params: Any
+    *, application: CreditApplication, command, by: User | None, remark: str = "", on_behalf_of: User | None = None, **refusal_params: Any
 ) -> CreditApplication:
     """Apply one lifecycle command to `application` and store the credit after it with its transition.
+    `by` is None for the nightly run's steps (the command's ``by`` is then ``lifecycle.NIGHTLY_RUN``).
 
     The caller holds the transaction and the lock (services of this module, and of the apps that
     record repayments and arrears against the loans). Refused by the domain, it raises a
@@ -446,6 +454,40 @@ def credit_investigation_save(
     return investigation
 
 
+# What an investigation may hold, by the file's content (not its name): photos of the site, and
+# the documents an account manager collects (PDF scans, Word and Excel files).
+_PHOTO_TYPES = {"jpg", "png", "heic", "webp"}
+_DOCUMENT_TYPES = _PHOTO_TYPES | {"pdf", "docx", "xlsx"}
+
+
+def _check_attachment(file: UploadedFile, kind: str) -> None:
+    """Refuse an empty or oversized file, or one whose content is not of a kind the investigation
+    keeps (a photo must be an image): named, with its size or the type found."""
+    limit = settings.RMDESK_ATTACHMENT_MAX_MB
+    if not file.size:
+        raise ValidationError(_("%(name)s is empty.") % {"name": file.name}, code="file_empty")
+    if file.size > limit * 1024 * 1024:
+        raise ValidationError(
+            _("%(name)s is %(size).1f MB; files up to %(limit)d MB are kept.") % {"name": file.name, "size": file.size / 1024 / 1024, "limit": limit},
+            code="file_too_large",
+        )
+    file.seek(0)
+    found = filetype.guess(file.read(8192))
+    file.seek(0)
+    allowed = _PHOTO_TYPES if kind == InvestigationFileKind.PHOTO else _DOCUMENT_TYPES
+    if found is None or found.extension not in allowed:
+        raise ValidationError(
+            _("%(name)s is not a %(kind)s the investigation keeps (%(allowed)s); its content is %(found)s.")
+            % {
+                "name": file.name,
+                "kind": str(InvestigationFileKind(kind).label).lower(),
+                "allowed": ", ".join(sorted(t.upper() for t in allowed)),
+                "found": found.extension.upper() if found else _("not a known type"),
+            },
+            code="file_type",
+        )
+
+
 @transaction.atomic
 def credit_investigation_attach(
     *, application: CreditApplication, by: User, file: UploadedFile, kind: str, caption: str, checklist_item: str = ""
@@ -457,6 +499,7 @@ def credit_investigation_attach(
         raise ValidationError(_("Files are attached while the application is under investigation."), code="not_investigating")
     if checklist_item and checklist_item not in {item.code for item in checklist_for(application.customer.kind)}:
         raise ValidationError(_("Not an item of this checklist: %(code)s") % {"code": checklist_item}, code="unknown_items")
+    _check_attachment(file, kind)
     return InvestigationFile.objects.create(
         investigation=investigation, file=file, kind=kind, caption=caption.strip() or file.name, checklist_item=checklist_item,
         uploaded_by=by, uploaded_at=timezone.now(),

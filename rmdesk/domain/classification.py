@@ -201,11 +201,13 @@ class FloorRule(StrEnum):
 
 @dataclass(frozen=True)
 class Reason:
-    """One rule that applied: its code, the category it requires at least, and the facts."""
+    """One rule that applied: its code, the category it requires at least, and the facts, told in
+    ``detail`` and given as ``figures`` (name and value pairs, for a reader in another language)."""
 
     rule: FloorRule
     category: Category
     detail: str
+    figures: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -269,7 +271,9 @@ def classify_exposure(
     reasons = []
     by_days = days_past_due_floor(exposure.days_past_due, credit_card=exposure.credit_card, policy=policy)
     if by_days is not Category.NORMAL:
-        reasons.append(Reason(rule, by_days, f"{exposure.days_past_due} days past due: at least {by_days} ({table})"))
+        reasons.append(
+            Reason(rule, by_days, f"{exposure.days_past_due} days past due: at least {by_days} ({table})", (("days", str(exposure.days_past_due)),))
+        )
     if exposure.observation_ends_on is not None and as_of <= exposure.observation_ends_on:
         reasons.append(
             Reason(
@@ -277,6 +281,7 @@ def classify_exposure(
                 policy.restructured_floor,
                 f"restructured, in observation until {exposure.observation_ends_on.isoformat()}: "
                 f"at least {policy.restructured_floor}",
+                (("until", exposure.observation_ends_on.isoformat()),),
             )
         )
         before = exposure.category_before_restructuring
@@ -286,6 +291,7 @@ def classify_exposure(
                     FloorRule.CATEGORY_BEFORE_RESTRUCTURING,
                     Category(before),
                     f"was {before} before restructuring: not better during observation",
+                    (("before", str(before)),),
                 )
             )
     floor = worst(Category.NORMAL, *(r.category for r in reasons))
@@ -325,6 +331,12 @@ def classify_debtor(
         Category.SUBSTANDARD,
         f"{share}% of what the debtor owes this bank ({non_performing} of {total} yuan) is non-performing, "
         f"over {policy.debtor_non_performing_share * 100}%: all of it is non-performing",
+        (
+            ("share", str(share)),
+            ("non_performing", str(non_performing)),
+            ("total", str(total)),
+            ("limit", str((policy.debtor_non_performing_share * 100).normalize())),
+        ),
     )
     return tuple(
         r

@@ -46,6 +46,10 @@ from rmdesk.domain.policy import PolicyReport
 
 _ZERO = Decimal("0.00")
 
+NIGHTLY_RUN = "nightly-run"
+"""Who takes the steps nobody decides: the nightly run marks a credit overdue when a payment is
+missed and cured when the arrears are paid (``MarkOverdue``, ``Cure``), as of the day it runs."""
+
 
 class CreditState(StrEnum):
     """Where a credit stands."""

@@ -93,7 +93,7 @@ def _yuan(fen: int) -> Decimal:
 def _reasons(classification: Classification) -> list[dict]:
     """The rules that set a classification, without the category in force it was carried into it with."""
     return [
-        {"rule": r.rule.value, "category": r.category.value, "detail": r.detail}
+        {"rule": r.rule.value, "category": r.category.value, "detail": r.detail, "figures": dict(r.figures)}
         for r in classification.reasons
         if r.rule is not FloorRule.JUDGEMENT
     ]
@@ -139,6 +139,57 @@ def days_past_due_refresh(*, as_of: datetime.date) -> DaysPastDueRun:
     )
     Loan.objects.exclude(status_as_of=as_of).update(status_as_of=as_of)
     return DaysPastDueRun(as_of, frame.height, int((frame["days_past_due"] > 0).sum()), changed.height)
+
+
+# --- the credit's lifecycle follows its loans' arrears ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArrearsRun:
+    """What one run of the arrears step did to the credits drawn from at the desk: marked overdue, cured."""
+
+    as_of: datetime.date
+    overdue: int
+    cured: int
+
+
+_CURRENT = (lifecycle.CreditState.DISBURSED, lifecycle.CreditState.REPAYING, lifecycle.CreditState.RESTRUCTURED)
+
+
+def credit_arrears_frame(*, loan_ids: list[int] | None = None) -> pl.DataFrame:
+    """Each credit drawn from at the desk and still running (disbursed, repaying, overdue,
+    restructured), with its state and the most days past due among its loans; only the credits
+    of `loan_ids` when given. One query; loans loaded from the core system have no credit here."""
+    drawdowns = Drawdown.objects.filter(contract__application__state__in=[*_CURRENT, lifecycle.CreditState.OVERDUE], loan__isnull=False)
+    if loan_ids is not None:
+        drawdowns = drawdowns.filter(contract__application__in=Drawdown.objects.filter(loan__in=loan_ids).values("contract__application"))
+    rows = drawdowns.values_list("contract__application_id", "contract__application__state", "loan__days_past_due")
+    frame = pl.DataFrame(list(rows), schema={"application_id": pl.Int64, "state": pl.String, "days_past_due": pl.Int64}, orient="row")
+    return frame.group_by("application_id", "state").agg(pl.col("days_past_due").max())
+
+
+@transaction.atomic
+def credit_arrears_refresh(*, as_of: datetime.date, loan_ids: list[int] | None = None, by: User | None = None) -> ArrearsRun:
+    """Keep each credit's lifecycle in step with its loans (rmdesk.domain.lifecycle): a credit whose
+    loan is past due is marked overdue (``MarkOverdue``, the missed payment dated by the days past
+    due), an overdue credit whose loans are all current again is cured (``Cure``). Steps taken by
+    the nightly run (`by` None) or by the person whose repayment cleared the arrears; dated
+    `as_of`, or the credit's last step if later. Only the credits that change are touched; safe to
+    run twice."""
+    frame = credit_arrears_frame(loan_ids=loan_ids)
+    overdue = frame.filter(pl.col("state").is_in([s.value for s in _CURRENT]) & (pl.col("days_past_due") > 0))
+    cured = frame.filter((pl.col("state") == lifecycle.CreditState.OVERDUE.value) & (pl.col("days_past_due") == 0))
+    days = dict(overdue.select("application_id", "days_past_due").iter_rows())
+    actor = lifecycle.NIGHTLY_RUN if by is None else str(by.pk)
+    changing = [*days, *cured["application_id"].to_list()]
+    for application in CreditApplication.objects.select_for_update(of=("self",)).select_related("product", "customer").filter(pk__in=changing).order_by("pk"):
+        on = max(as_of, credit_of(application).last_event_on)
+        if application.pk in days:
+            command = lifecycle.MarkOverdue(by=actor, on=on, missed_on=as_of - datetime.timedelta(days=days[application.pk]))
+        else:
+            command = lifecycle.Cure(by=actor, on=on)
+        credit_apply(application=application, command=command, by=by)
+    return ArrearsRun(as_of, overdue.height, cured.height)
 
 
 # --- classification and provisions --------------------------------------------------------------------
@@ -345,7 +396,8 @@ def repayment_record(*, loan_id: int, user: User, amount: Decimal, paid_on: date
     The principal repaid lowers the loan's outstanding principal, its account's balance, the
     customer's loans and what is outstanding on the credit it was drawn from (the lifecycle's
     ``Repay``, audited with the credit's transitions); then the loan's days past due (as of the payment, or the loan's status
-    date if later), its debtor's classification, reserves and next inspection are refreshed.
+    date if later), its debtor's classification, reserves and next inspection are refreshed, and
+    the credit is cured when the payment cleared its arrears (``credit_arrears_refresh``).
     Refused, with nothing written: a loan `user` may not change (PermissionDenied), a date in
     the future, whatever the allocation refuses (amount, date order, more than owed), and what
     the credit's lifecycle refuses (a credit closed or written off).
@@ -382,6 +434,7 @@ def repayment_record(*, loan_id: int, user: User, amount: Decimal, paid_on: date
     Holding.objects.filter(pk=loan.holding_id).update(balance=loan.outstanding_principal, balance_as_of=paid_on)
     Customer.objects.filter(pk=loan.customer_id).update(loan_balance=F("loan_balance") - allocation.principal)
     loan_risk_refresh(loan_id=loan.pk, as_of=max(paid_on, loan.status_as_of))
+    credit_arrears_refresh(as_of=paid_on, loan_ids=[loan.pk], by=user)
     return repayment
 
 

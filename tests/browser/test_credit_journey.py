@@ -1,10 +1,18 @@
-"""One enterprise loan through the credit lifecycle in a real Chromium, step by step.
+"""One enterprise loan through the whole credit lifecycle in a real Chromium, step by step.
 
 The factory's account manager applies for a working-capital loan with its workshop as collateral,
 investigates (checklist, notes, a photo), runs the policy check; the branch's credit approver, a
 second person, signs in with the one-time code and approves; the account manager signs the
-contract and disburses. Each step is a function taking the journey so far, so that later steps
-(post-loan inspection, a missed payment, repayment) extend the same journey.
+contract and disburses. Ten days later the account manager records the first post-loan
+inspection on the form the data pre-filled. Five days after the first instalment's due date the
+nightly run finds it unpaid: the floor of the 2023 Measures moves the loan to special mention and
+the credit is marked overdue. The next day the account manager records the payment: days past
+due are back to 0 and the credit is current again, while the category waits for a person's
+proposal and another's approval to improve.
+
+The clock of the test and of the server travels (time-machine) from the disbursement to the
+inspection, the missed payment and the repayment; the browser only sees the server's dates, and
+the account manager signs in again each day (the session ends after 30 idle minutes).
 """
 
 from __future__ import annotations
@@ -16,17 +24,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+import time_machine
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from rmdesk.core.testing import TEST_PASSWORD
-from rmdesk.credit.models import CreditApplication, Drawdown
+from rmdesk.credit.models import CreditApplication, Drawdown, Instalment, Loan
 from rmdesk.credit.tests.helpers import decided_rating, working_capital_product
 from rmdesk.domain.lifecycle import CreditState
 from rmdesk.domain.statements import StatementBasis
 from rmdesk.rating.tests.conftest import FACTORY_2024, FACTORY_2025, add_statement
+from rmdesk.risk.models import Inspection, LoanRisk
+from rmdesk.risk.tasks import risk_nightly
 
 pytestmark = pytest.mark.browser
 
@@ -42,11 +54,18 @@ class Journey:
     bank: object
     shoot: object
     approver_device: TOTPDevice
+    clock: time_machine.Traveller
     application: CreditApplication | None = None
+    loan: Loan | None = None
 
     def refresh(self) -> CreditApplication:
         self.application.refresh_from_db()
         return self.application
+
+    def travel_to(self, day: datetime.date) -> None:
+        """Move the clock of the test and the server to 09:00 on `day`."""
+        self.clock.move_to(datetime.datetime.combine(day, datetime.time(9), tzinfo=timezone.get_current_timezone()))
+        assert timezone.localdate() == day
 
 
 def sign_in(journey: Journey, user, *, device: TOTPDevice | None = None) -> None:
@@ -176,9 +195,93 @@ def disburse(journey: Journey) -> None:
     assert journey.refresh().state == CreditState.DISBURSED
     assert drawdown.loan.instalments.count() == 12
     assert drawdown.loan.principal == Decimal("800000.00")
+    journey.loan = drawdown.loan
     page.get_by_test_id("loan-1").click()
     expect(page.locator("#loans")).to_contain_text(drawdown.loan.contract_number)
     journey.shoot(page, "09-customer-page-with-the-loan")
+
+
+def open_the_loan_from_the_customer_page(journey: Journey) -> None:
+    page, loan = journey.page, journey.loan
+    page.goto(f"{journey.base}/customers/{loan.customer_id}/")
+    page.locator("#loans summary", has_text=loan.contract_number).click()
+    page.get_by_test_id(f"loan-risk-{loan.pk}").click()
+    expect(page.locator("h1")).to_contain_text(loan.contract_number)
+
+
+def inspect_first(journey: Journey) -> None:
+    """Ten days after the disbursement the account manager reads the pre-filled inspection form and records findings."""
+    page = journey.page
+    on = journey.loan.disbursed_on + datetime.timedelta(days=10)
+    journey.travel_to(on)
+    sign_in(journey, journey.bank.am_b)
+    open_the_loan_from_the_customer_page(journey)
+    journey.shoot(page, "10-loan-risk-page")
+    page.get_by_test_id("record-inspection").click()
+    expect(page.get_by_test_id("inspection-facts")).to_be_visible()
+    journey.shoot(page, "11-inspection-form-prefilled")
+    page.locator("input[name=inspected_on]").fill(on.isoformat())
+    for question in ("funds_used_as_agreed", "operations_normal", "collateral_intact"):
+        page.locator(f"input[name={question}][value=yes]").check()
+    page.locator("input[name=guarantor_able][value=na]").check()
+    page.locator("textarea[name=findings]").fill("贷款用于收购毛竹，发票与入库单相符；3号厂房正常使用，销售回款按月到账。")
+    page.locator("input[name=conclusion][value=no_concern]").check()
+    page.get_by_test_id("save-inspection").click()
+    expect(page.get_by_test_id("inspection")).to_have_count(1)
+    journey.shoot(page, "12-inspection-recorded")
+    inspection = Inspection.objects.get(loan=journey.loan)
+    assert (inspection.kind, inspection.inspected_on, inspection.inspected_by) == ("first", on, journey.bank.am_b)
+    assert LoanRisk.objects.get(loan=journey.loan).last_inspected_on == on
+
+
+def miss_a_payment(journey: Journey) -> None:
+    """The nightly run five days after the first instalment's due date finds it unpaid: special
+    mention by the floor, and the credit marked overdue by the nightly run."""
+    due = Instalment.objects.get(loan=journey.loan, number=1).due_on
+    night = due + datetime.timedelta(days=5)
+    journey.travel_to(night)
+    risk_nightly(as_of=night)
+    page = journey.page
+    sign_in(journey, journey.bank.am_b)
+    open_the_loan_from_the_customer_page(journey)
+    expect(page.get_by_test_id("days-past-due")).to_have_text("5")
+    expect(page.get_by_test_id("category")).to_have_class("category special_mention")
+    expect(page.get_by_test_id("category-history").locator("tbody tr")).to_have_count(2)
+    journey.shoot(page, "13-missed-payment-special-mention")
+    application = journey.refresh()
+    assert application.state == CreditState.OVERDUE
+    marked = application.transitions.get(action="mark_overdue")
+    assert (marked.by, marked.on) == (None, night)
+
+
+def repay(journey: Journey) -> None:
+    """The next day the account manager records the instalment's payment: days past due are back
+    to 0 and the credit is current; the category stays until a proposal is approved."""
+    page = journey.page
+    instalment = Instalment.objects.get(loan=journey.loan, number=1)
+    paid_on = instalment.due_on + datetime.timedelta(days=6)
+    journey.travel_to(paid_on)
+    sign_in(journey, journey.bank.am_b)
+    open_the_loan_from_the_customer_page(journey)
+    page.get_by_test_id("record-repayment").click()
+    page.locator("input[name=amount]").fill(str(instalment.payment_due))
+    expect(page.locator("input[name=paid_on]")).to_have_value(paid_on.isoformat())
+    page.locator("input[name=reference]").fill("PZ20270104001")
+    journey.shoot(page, "14-repayment-form")
+    page.get_by_test_id("save-repayment").click()
+    expect(page.get_by_test_id("days-past-due")).to_have_text("0")
+    expect(page.get_by_test_id("floor")).to_have_class("category normal")
+    expect(page.get_by_test_id("category")).to_have_class("category special_mention")
+    journey.shoot(page, "15-repaid-days-past-due-0")
+    instalment.refresh_from_db()
+    assert instalment.settled_on == paid_on
+    application = journey.refresh()
+    assert application.state == CreditState.REPAYING
+    cured = application.transitions.get(action="cure")
+    assert (cured.by, cured.on) == (journey.bank.am_b, paid_on)
+    page.goto(f"{journey.base}/credit/{application.pk}/")
+    expect(page.get_by_test_id("history")).to_contain_text("夜间批处理")
+    journey.shoot(page, "16-credit-history")
 
 
 @pytest.fixture
@@ -189,12 +292,16 @@ def journey(transactional_db, bank, live_server, page, screenshot) -> Journey:
     decided_rating(bank.factory, "BBB", by=bank.am_b)
     working_capital_product()
     device = TOTPDevice.objects.create(user=bank.approver, name="phone", confirmed=True)
-    return Journey(page, live_server.url, bank, screenshot, device)
+    with time_machine.travel(timezone.now(), tick=True) as clock:
+        yield Journey(page, live_server.url, bank, screenshot, device, clock)
 
 
-def test_an_enterprise_loan_from_application_to_disbursement(journey):
+def test_an_enterprise_loan_from_application_to_repayment(journey):
     apply(journey)
     investigate(journey)
     policy_check(journey)
     approve(journey)
     disburse(journey)
+    inspect_first(journey)
+    miss_a_payment(journey)
+    repay(journey)

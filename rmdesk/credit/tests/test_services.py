@@ -159,6 +159,33 @@ def test_photos_attach_to_the_investigation_and_its_items(bank):
     assert attached.file.read() == b"\xff\xd8\xff\xe0 not really a jpeg"
 
 
+def test_an_attachment_must_be_a_photo_or_document_by_its_content_and_within_the_size_limit(bank, settings, tmp_path):
+    settings.MEDIA_ROOT, settings.RMDESK_ATTACHMENT_MAX_MB = tmp_path, 1
+    application = enterprise_application(bank)
+    services.credit_application_submit(application=application, by=bank.am_b)
+    services.credit_investigation_start(application=application, by=bank.am_b)
+
+    def attach(name: str, content: bytes, kind: str) -> str:
+        with pytest.raises(ValidationError) as refused:
+            services.credit_investigation_attach(
+                application=application, by=bank.am_b, file=SimpleUploadedFile(name, content), kind=kind, caption=""
+            )
+        return refused.value
+
+    renamed = attach("site.jpg", b"MZ\x90\x00 an executable", "photo")
+    assert renamed.code == "file_type" and "site.jpg" in renamed.messages[0]
+    pdf = b"%PDF-1.7\n" + b"0" * 100
+    assert attach("licence.pdf", pdf, "photo").code == "file_type"
+    assert attach("empty.png", b"", "photo").code == "file_empty"
+    large = attach("scan.pdf", pdf + b"0" * (1024 * 1024), "document")
+    assert large.code == "file_too_large" and "1 MB" in large.messages[0]
+    assert not InvestigationFile.objects.exists()
+    services.credit_investigation_attach(
+        application=application, by=bank.am_b, file=SimpleUploadedFile("licence.pdf", pdf), kind="document", caption="营业执照"
+    )
+    assert InvestigationFile.objects.get().caption == "营业执照"
+
+
 # --- policy check and routing --------------------------------------------------------------------------
 
 

@@ -118,7 +118,7 @@ def test_a_missed_payment_moves_the_loan_to_special_mention_by_the_floor(risk_ba
     assert (loan.days_past_due, risk.category, risk.downgraded_on) == (5, Category.SPECIAL_MENTION, datetime.date(2026, 11, 15))
     change = CategoryChange.objects.filter(loan=loan).order_by("-pk").first()
     assert (change.from_category, change.to_category, change.floor, change.decided_by) == ("normal", "special_mention", "special_mention", None)
-    assert change.reasons == [{"rule": "days_past_due", "category": "special_mention", "detail": "5 days past due: at least special_mention (days-past-due floors)"}]
+    assert change.reasons == [{"rule": "days_past_due", "category": "special_mention", "detail": "5 days past due: at least special_mention (days-past-due floors)", "figures": {"days": "5"}}]
 
 
 def test_a_repayment_brings_days_past_due_to_0_and_the_category_stays_until_an_approved_change(risk_bank):
@@ -287,11 +287,11 @@ def test_an_inspection_in_the_future_or_before_the_last_is_refused(risk_bank):
     assert Inspection.objects.count() == 1
 
 
-def test_a_repayment_on_a_loan_drawn_from_a_credit_is_a_step_of_its_lifecycle(bank, settings, tmp_path):
+def _drawn_credit(bank, settings, tmp_path):
+    """The factory's credit approved, contracted and drawn today: the application and its loan."""
     from rmdesk.credit import services as credit
-    from rmdesk.credit.models import CreditApplication, CreditTransition
+    from rmdesk.credit.models import CreditApplication
     from rmdesk.credit.tests.helpers import decided_rating, enterprise_application, investigate
-    from rmdesk.domain.lifecycle import CreditState
 
     settings.MEDIA_ROOT = tmp_path
     today = timezone.localdate()
@@ -307,8 +307,47 @@ def test_a_repayment_on_a_loan_drawn_from_a_credit_is_a_step_of_its_lifecycle(ba
         application=application, by=bank.am_b, amount=Decimal("500000"), term_months=12,
         first_due_on=today + datetime.timedelta(days=30), payment_method="borrower",
     ).loan
-    repayment = repayment_record(loan_id=loan.pk, user=bank.am_b, amount=Decimal("50000.00"), paid_on=today)
+    return application, loan
+
+
+def test_a_repayment_on_a_loan_drawn_from_a_credit_is_a_step_of_its_lifecycle(bank, settings, tmp_path):
+    from rmdesk.credit.models import CreditTransition
+    from rmdesk.domain.lifecycle import CreditState
+
+    application, loan = _drawn_credit(bank, settings, tmp_path)
+    repayment = repayment_record(loan_id=loan.pk, user=bank.am_b, amount=Decimal("50000.00"), paid_on=timezone.localdate())
     application.refresh_from_db()
     assert (application.state, application.outstanding) == (CreditState.REPAYING, Decimal("500000.00") - repayment.principal)
     step = CreditTransition.objects.filter(application=application).latest("pk")
     assert (step.action, step.by, step.amount) == ("repay", bank.am_b, repayment.principal)
+
+
+def test_the_nightly_run_marks_a_credit_overdue_once_and_the_payment_of_the_arrears_cures_it(bank, settings, tmp_path):
+    import time_machine
+
+    from rmdesk.credit.models import CreditTransition
+    from rmdesk.domain.lifecycle import CreditState
+
+    application, loan = _drawn_credit(bank, settings, tmp_path)
+    first = loan.instalments.get(number=1)
+    night = first.due_on + datetime.timedelta(days=3)
+    run = risk_nightly(as_of=night)
+    assert (run.credits_overdue, run.credits_cured) == (1, 0)
+    assert risk_nightly(as_of=night).credits_overdue == 0
+    application.refresh_from_db()
+    assert application.state == CreditState.OVERDUE
+    marked = CreditTransition.objects.get(application=application, action="mark_overdue")
+    assert (marked.by, marked.on, marked.from_state) == (None, night, CreditState.DISBURSED)
+    assert first.due_on.isoformat() in marked.detail
+
+    with time_machine.travel(datetime.datetime.combine(night, datetime.time(10), tzinfo=timezone.get_current_timezone())):
+        # Less than the instalment leaves it past due: the credit stays overdue.
+        repayment_record(loan_id=loan.pk, user=bank.am_b, amount=first.interest_due, paid_on=night)
+        application.refresh_from_db()
+        assert application.state == CreditState.OVERDUE
+        repayment_record(loan_id=loan.pk, user=bank.am_b, amount=first.principal_due, paid_on=night)
+    application.refresh_from_db()
+    assert application.state == CreditState.REPAYING
+    cured = CreditTransition.objects.filter(application=application).latest("pk")
+    assert (cured.action, cured.by, cured.on) == ("cure", bank.am_b, night)
+    assert risk_nightly(as_of=night).credits_cured == 0
