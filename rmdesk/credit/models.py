@@ -310,7 +310,7 @@ class CreditApplication(models.Model):
     rmdesk.credit.services, which applies the domain's commands and records every step as a
     CreditTransition. `pending_level` is the approval level the credit waits for, kept so that
     approvers' queues are one indexed query. `for_group` marks a group credit line (集团授信)
-    applied for by the group's lead company.
+    applied for by the group's lead company; `renews` the credit a renewal (续贷) follows.
     """
 
     scope_customer = "customer"
@@ -340,6 +340,7 @@ class CreditApplication(models.Model):
     repayment_period_months = models.PositiveSmallIntegerField(_("repayment period after restructuring (months)"), null=True, blank=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT, related_name="+")
     opened_on = models.DateField(_("opened on"))
+    renews = models.ForeignKey("self", verbose_name=_("renews"), null=True, blank=True, on_delete=models.PROTECT, related_name="renewals")
 
     objects = RestrictedQuerySet.as_manager()
 

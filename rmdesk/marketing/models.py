@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rmdesk.core.scope import RestrictedQuerySet
 from rmdesk.customers.models import CustomerKind, Tier
@@ -367,7 +368,7 @@ class OpportunityStage(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     NEGOTIATING = "negotiating", _("Negotiating")
     WON = "won", _("Won")
-    LOST = "lost", _("Lost")
+    LOST = "lost", pgettext_lazy("opportunity stage", "Lost")
 
     @classmethod
     def open(cls) -> list[str]:
@@ -556,7 +557,7 @@ class LifecycleChoice(models.TextChoices):
     ACTIVE = LifecycleStage.ACTIVE.value, _("Active")
     DORMANT = LifecycleStage.DORMANT.value, _("Dormant")
     AT_RISK = LifecycleStage.AT_RISK.value, _("At risk")
-    LOST = LifecycleStage.LOST.value, _("Lost")
+    LOST = LifecycleStage.LOST.value, pgettext_lazy("customer lifecycle stage", "Lost")
 
 
 class MarketingRun(models.Model):
