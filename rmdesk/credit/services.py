@@ -62,6 +62,7 @@ from rmdesk.credit.selectors import (
 from rmdesk.customers.models import Customer, CustomerKind
 from rmdesk.domain import lifecycle
 from rmdesk.domain.amortisation import RepaymentMethod, ScheduleError, repayment_schedule
+from rmdesk.domain.repayment import ScheduledInstalment, amount_owed, payoff_schedule
 from rmdesk.domain.authority import AuthorityError, AuthorityErrorCode, Delegation, Signatory, approval_route, signatory
 from rmdesk.domain.lifecycle import Action, ApprovalSignature, Credit, CreditLine, CreditState, LifecycleError, LifecycleErrorCode
 from rmdesk.domain.origination import (
@@ -736,6 +737,7 @@ def credit_drawdown(
     on = _today(on)
     _ensure_allowed(application, Action.DRAW)
     contract = CreditContract.objects.get(application=application)
+    renewed = _renewed_loans(application, amount=amount, on=on)
     method = PaymentMethod(payment_method)
     try:
         check_payment(
@@ -779,11 +781,120 @@ def credit_drawdown(
     Instalment.objects.bulk_create(
         Instalment(loan=loan, number=i.number, due_on=i.due_date, principal_due=i.principal, interest_due=i.interest) for i in schedule
     )
-    return Drawdown.objects.create(
+    drawdown = Drawdown.objects.create(
         contract=contract, number=number, drawn_on=on, amount=amount, term_months=term_months, first_due_on=first_due_on,
         payment_method=method.value, counterparty_name=counterparty_name.strip(), counterparty_account=counterparty_account.strip(),
         counterparty_bank=counterparty_bank.strip(), loan=loan, drawn_by=by,
     )
+    if renewed is not None:
+        _renewal_repays(application, renewed, by=by, on=on)
+    return drawdown
+
+
+def _renewed_loans(application: CreditApplication, *, amount: Decimal, on: datetime.date) -> list[Loan] | None:
+    """For the first drawdown of a renewal whose predecessor is still open: its loans, once it is
+    checked that the predecessor is performing (a renewal never repays arrears: that would be a
+    restructuring, rmdesk.domain.lifecycle.renew) and that `amount` covers what repaying them all
+    early costs today (rmdesk.domain.repayment.payoff_schedule). None when nothing is to repay."""
+    if application.renews_id is None or Drawdown.objects.filter(contract__application=application).exists():
+        return None
+    predecessor = _locked(application.renews)
+    if predecessor.state in (CreditState.CLOSED, CreditState.CONTRACT_SIGNED):
+        return None
+    if predecessor.state not in (CreditState.DISBURSED, CreditState.REPAYING):
+        raise ValidationError(
+            _("%(reference)s, which this renewal follows, is %(state)s: a renewal does not repay a credit in difficulty; that is a restructuring.")
+            % {"reference": predecessor.reference, "state": state_label(predecessor.state)},
+            code="renewed_credit_not_performing",
+        )
+    loans = list(Loan.objects.filter(drawdown__contract__application=predecessor, outstanding_principal__gt=0).order_by("pk"))
+    owed = sum((_payoff_amount(loan, on) for loan in loans), Decimal(0))
+    if amount < owed:
+        raise ValidationError(
+            _("The first drawdown of this renewal repays %(reference)s, which costs %(owed)s yuan today: draw at least that.")
+            % {"reference": predecessor.reference, "owed": yuan(owed)},
+            code="renewal_short",
+        )
+    return loans
+
+
+def _payoff_amount(loan: Loan, on: datetime.date) -> Decimal:
+    """What repaying `loan` in full on `on` costs (rmdesk.domain.repayment.payoff_schedule)."""
+    schedule = tuple(
+        ScheduledInstalment(i.number, i.due_on, i.principal_due, i.interest_due, i.principal_paid, i.interest_paid, i.settled_on)
+        for i in loan.instalments.order_by("number")
+    )
+    started = max((i.due_on for i in schedule if i.due_on <= on), default=loan.disbursed_on)
+    return amount_owed(payoff_schedule(schedule, paid_on=on, annual_rate=loan.annual_rate, period_started_on=started))
+
+
+def _renewal_repays(application: CreditApplication, loans: list[Loan], *, by: User, on: datetime.date) -> None:
+    """The renewal's first drawdown repays the loans of the credit it follows, which then closes."""
+    # The risk app records repayments against the credits of this one: imported here, not at the top.
+    from rmdesk.risk.services import loan_payoff
+
+    for loan in loans:
+        loan_payoff(loan_id=loan.pk, user=by, paid_on=on, reference=_("Renewal %(reference)s") % {"reference": application.reference})
+    predecessor = _locked(application.renews)
+    credit_apply(
+        application=predecessor, command=lifecycle.Close(by=str(by.pk), on=max(on, credit_of(predecessor).last_event_on)), by=by,
+        remark=_("Repaid by the renewal %(reference)s.") % {"reference": application.reference},
+    )
+
+
+@transaction.atomic
+def credit_close(*, application: CreditApplication, by: User, on: datetime.date | None = None) -> CreditApplication:
+    """Close a credit with nothing outstanding (rmdesk.domain.lifecycle.Close): a line never drawn,
+    or one repaid in full; refused while anything is owed."""
+    application = _changeable(application, by)
+    on = max(_today(on), credit_of(application).last_event_on)
+    return credit_apply(application=application, command=lifecycle.Close(by=str(by.pk), on=on), by=by)
+
+
+@transaction.atomic
+def credit_renew(*, application: CreditApplication, by: User, amount: Decimal | None = None, on: datetime.date | None = None) -> CreditApplication:
+    """Open the renewal (续贷) of a performing credit (rmdesk.domain.lifecycle.renew): a new
+    application in draft with the same terms, collateral and guarantors, for `amount` (the amount
+    approved, by default), which refers to it. The renewal goes through investigation, policy
+    check and approval itself (the collateral's valuation and the guarantors' capacity are
+    checked again there); its first drawdown repays this credit, which then closes. One renewal
+    at a time: refused while another is open."""
+    application = _changeable(application, by)
+    on = max(_today(on), credit_of(application).last_event_on)
+    _ensure_allowed(application, Action.RENEW)
+    ended = (CreditState.REJECTED, CreditState.WITHDRAWN)
+    if (open_renewal := application.renewals.exclude(state__in=ended).first()) is not None:
+        raise ValidationError(
+            _("%(reference)s already renews this credit.") % {"reference": open_renewal.reference}, code="renewal_open"
+        )
+    amount = amount or application.approved_amount or application.amount
+    successor = credit_application_create(
+        customer=application.customer, by=by, on=on, amount=amount,
+        **{name: getattr(application, name) for name in TERMS if name != "amount"},
+    )
+    successor.renews = application
+    successor.save(update_fields=["renews"])
+    Collateral.objects.bulk_create(
+        Collateral(**{f.name: getattr(item, f.name) for f in Collateral._meta.concrete_fields if f.name not in ("id", "application")}, application=successor)
+        for item in application.collateral.all()
+    )
+    Guarantor.objects.bulk_create(
+        Guarantor(**{f.name: getattr(item, f.name) for f in Guarantor._meta.concrete_fields if f.name not in ("id", "application")}, application=successor)
+        for item in application.guarantors.all()
+    )
+    before = credit_of(application)
+    command = lifecycle.Renew(by=str(by.pk), on=on, reference=successor.reference, amount=amount)
+    try:
+        after, _successor = lifecycle.renew(before, command)
+    except LifecycleError as error:
+        raise _refusal(error, before, command.action) from None
+    step = after.history[-1]
+    CreditTransition.objects.create(
+        application=application, action=step.action.value, from_state=step.from_state.value, to_state=step.to_state.value,
+        by=by, on=step.on, amount=step.amount, detail=step.reason,
+        remark=_("Renewal %(reference)s opened.") % {"reference": successor.reference},
+    )
+    return successor
 
 
 # --- the bank's related parties --------------------------------------------------------------------------------

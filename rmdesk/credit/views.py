@@ -67,12 +67,16 @@ STEPS = {
     Action.START_INVESTIGATION.value: services.credit_investigation_start,
     Action.SEND_TO_POLICY_CHECK.value: services.credit_investigation_complete,
     Action.RESUME_INVESTIGATION.value: services.credit_investigation_resume,
+    Action.RENEW.value: services.credit_renew,
+    Action.CLOSE.value: services.credit_close,
 }
 STEP_LABELS = {
     Action.SUBMIT.value: gettext_lazy("Submit the application"),
     Action.START_INVESTIGATION.value: gettext_lazy("Start the investigation"),
     Action.SEND_TO_POLICY_CHECK.value: gettext_lazy("Investigation complete: to the policy check"),
     Action.RESUME_INVESTIGATION.value: gettext_lazy("Resume the investigation"),
+    Action.RENEW.value: gettext_lazy("Open the renewal"),
+    Action.CLOSE.value: gettext_lazy("Close the credit"),
 }
 
 
@@ -136,7 +140,11 @@ def _page(request: HttpRequest, application: CreditApplication, *, status: int =
         "customer": application.customer,
         "state_label": state_label(application.state),
         "allowed": [(action.value, ACTION_VERBS[action]) for action in allowed],
-        "steps": [(action.value, STEP_LABELS[action.value]) for action in allowed if action.value in STEPS] if may_change else [],
+        "steps": [
+            (action.value, STEP_LABELS[action.value])
+            for action in allowed
+            if action.value in STEPS and not (action is Action.CLOSE and application.outstanding > 0)
+        ] if may_change else [],
         "may_draw": Action.DRAW in allowed,
         "may_change": may_change,
         "may_amend": may_change and Action.AMEND in allowed,
@@ -255,7 +263,8 @@ def _guarantor_fields(data: dict) -> dict:
 @require_POST
 @login_required
 def credit_step(request: HttpRequest, pk: int) -> HttpResponse:
-    """Take one step of the lifecycle by its button: submit, start, complete or resume the investigation, withdraw."""
+    """Take one step of the lifecycle by its button: submit, start, complete or resume the
+    investigation, withdraw, open the renewal (then shown), close."""
     application = application_for_page(user=request.user, pk=pk)
     action = request.POST.get("action", "")
     try:
@@ -265,11 +274,14 @@ def credit_step(request: HttpRequest, pk: int) -> HttpResponse:
                 return _page(request, application, status=400, withdraw_form=form)
             services.credit_application_withdraw(application=application, by=request.user, reason=form.cleaned_data["reason"])
         elif action in STEPS:
-            STEPS[action](application=application, by=request.user)
+            result = STEPS[action](application=application, by=request.user)
         else:
             raise Http404
     except ValidationError as error:
         return _page(request, application_for_page(user=request.user, pk=pk), status=400, errors=_errors(error))
+    if action == Action.RENEW.value:
+        messages.success(request, _("Renewal %(reference)s opened in draft with the same terms and security.") % {"reference": result.reference})
+        return redirect("credit_application", pk=result.pk)
     application.refresh_from_db()
     messages.success(request, _("Done: the application is now %(state)s.") % {"state": state_label(application.state)})
     if application.state == CreditState.INVESTIGATION and action != Action.RESUME_INVESTIGATION.value:

@@ -6,7 +6,8 @@ contracts and of the collection of arrears: bank policy default). What a payment
 stays owed on the instalment: a partial payment is kept, and the instalment is settled on the
 day it is paid in full. A payment larger than what is due pays the next instalments ahead in the
 same order; one larger than all the schedule still owes is refused (an early repayment of the
-whole loan is a contract matter, not a payment).
+whole loan is a contract matter: ``payoff_schedule`` re-sets the schedule as the contract's clause
+says, and the payment of what it then owes settles the loan).
 
 Days past due count from the oldest instalment due and not fully paid: ``as_of`` minus its due
 date, 0 when every instalment due before ``as_of`` is paid (the 2023 Measures count them on
@@ -225,3 +226,34 @@ def days_past_due(schedule: Iterable[ScheduledInstalment], *, as_of: date) -> in
     """
     late = [i.due_on for i in schedule if i.due_on < as_of and i.unpaid_on(as_of)]
     return (as_of - min(late)).days if late else 0
+
+
+def payoff_schedule(
+    schedule: Sequence[ScheduledInstalment], *, paid_on: date, annual_rate: Decimal, period_started_on: date
+) -> tuple[ScheduledInstalment, ...]:
+    """The schedule re-set for repaying the whole loan early on `paid_on` (提前结清), as the
+    contract's early-repayment clause does: instalments due up to `paid_on` stay as they are
+    (their arrears are owed in full); the running period's interest becomes what accrued on the
+    principal still owed from `period_started_on` (the last due date before `paid_on`, or the
+    disbursement) to `paid_on`, at the daily rate of annual rate / 360 (the People's Bank's
+    convention for Renminbi loans), never more than the period's scheduled interest; later
+    periods owe no interest. Principal is never waived, so repaying early never costs more than
+    the schedule. Paying ``amount_owed`` of the result on `paid_on` settles the loan.
+    """
+    if paid_on < period_started_on:
+        raise RepaymentError(
+            RepaymentErrorCode.DATE_OUT_OF_ORDER,
+            f"an early repayment on {paid_on.isoformat()} is before the period it ends began, on {period_started_on.isoformat()}",
+        )
+    later = [i for i in _in_order(schedule) if i.due_on > paid_on]
+    principal_owed = sum((i.principal_owed for i in later), _ZERO)
+    accrued = round_yuan(principal_owed * annual_rate * (paid_on - period_started_on).days / 360)
+    running = later[0].number if later else None
+    result = []
+    for instalment in schedule:
+        if instalment.due_on <= paid_on:
+            result.append(instalment)
+            continue
+        interest = min(accrued, instalment.interest_due) if instalment.number == running else _ZERO
+        result.append(replace(instalment, interest_due=max(interest, instalment.interest_paid)))
+    return tuple(result)

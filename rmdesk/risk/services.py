@@ -30,7 +30,15 @@ from rmdesk.domain import classification as rules
 from rmdesk.domain import lifecycle
 from rmdesk.domain.classification import Category, Classification, FloorRule
 from rmdesk.domain.provisions import ifrs9_stage, loan_provision
-from rmdesk.domain.repayment import RepaymentError, RepaymentErrorCode, allocate_repayment, amount_owed, apply_allocation, days_past_due
+from rmdesk.domain.repayment import (
+    RepaymentError,
+    RepaymentErrorCode,
+    allocate_repayment,
+    amount_owed,
+    apply_allocation,
+    days_past_due,
+    payoff_schedule,
+)
 from rmdesk.org.models import User
 from rmdesk.products.models import Holding
 from rmdesk.risk import columns
@@ -436,6 +444,35 @@ def repayment_record(*, loan_id: int, user: User, amount: Decimal, paid_on: date
     loan_risk_refresh(loan_id=loan.pk, as_of=max(paid_on, loan.status_as_of))
     credit_arrears_refresh(as_of=paid_on, loan_ids=[loan.pk], by=user)
     return repayment
+
+
+@transaction.atomic
+def loan_payoff(*, loan_id: int, user: User, paid_on: datetime.date, reference: str = "") -> Repayment:
+    """Repay the whole loan early on `paid_on` (提前结清): its schedule re-set as the contract's
+    early-repayment clause says (rmdesk.domain.repayment.payoff_schedule: arrears in full, the
+    running period's interest accrued to the day, no interest for later periods), the re-set
+    interest kept on the instalments, then the payment of all it then owes recorded as any
+    repayment (``repayment_record``), which settles the loan. Refused as a repayment is."""
+    loan = Loan.objects.restrict(user, "change").select_for_update(of=("self",)).filter(pk=loan_id).first()
+    if loan is None:
+        raise PermissionDenied
+    if paid_on > timezone.localdate():
+        raise _refuse(RiskErrorCode.DATE_IN_FUTURE, _("A payment cannot be recorded before it is made: %(paid_on)s is in the future.") % {"paid_on": paid_on}, "paid_on")
+    rows = {i.number: i for i in loan.instalments.select_for_update().order_by("number")}
+    schedule = schedule_of(rows.values())
+    if paid_on < loan.disbursed_on:
+        error = RepaymentError(RepaymentErrorCode.BEFORE_DISBURSEMENT, "before disbursement")
+        raise _repayment_refusal(error, loan=loan, amount=amount_owed(schedule), paid_on=paid_on, owed=amount_owed(schedule), last=None)
+    started = max((i.due_on for i in schedule if i.due_on <= paid_on), default=loan.disbursed_on)
+    reset = payoff_schedule(schedule, paid_on=paid_on, annual_rate=loan.annual_rate, period_started_on=started)
+    changed = []
+    for instalment in reset:
+        row = rows[instalment.number]
+        if row.interest_due != instalment.interest_due:
+            row.interest_due = instalment.interest_due
+            changed.append(row)
+    Instalment.objects.bulk_update(changed, ["interest_due"])
+    return repayment_record(loan_id=loan.pk, user=user, amount=amount_owed(reset), paid_on=paid_on, reference=reference)
 
 
 # --- judgement: proposals and their approval -----------------------------------------------------------

@@ -18,6 +18,7 @@ from rmdesk.domain.repayment import (
     apply_allocation,
     arrears,
     days_past_due,
+    payoff_schedule,
 )
 
 
@@ -191,3 +192,41 @@ def test_while_nothing_is_paid_days_past_due_never_fall(paid_through, first, mor
     plan = schedule(paid_through)
     start = date(2026, 1, 1) + timedelta(days=first)
     assert days_past_due(plan, as_of=start + timedelta(days=more)) >= days_past_due(plan, as_of=start)
+
+
+def test_an_early_repayment_owes_the_principal_and_the_interest_accrued_to_the_day_at_rate_over_360():
+    # Two instalments paid; repaid on 1 March, 19 days into the period that began on 10 February:
+    # 100,000.00 x 6% x 19 / 360 = 316.67; the later periods owe no interest.
+    reset = payoff_schedule(schedule(paid_through=2), paid_on=date(2026, 3, 1), annual_rate=Decimal("0.06"), period_started_on=date(2026, 2, 10))
+    assert [i.interest_due for i in reset[2:5]] == [Decimal("316.67"), Decimal("0.00"), Decimal("0.00")]
+    assert reset[:2] == schedule(paid_through=2)[:2]
+    assert amount_owed(reset) == Decimal("100316.67")
+    settled = apply_allocation(reset, allocate_repayment(reset, amount=amount_owed(reset), paid_on=date(2026, 3, 1)))
+    assert amount_owed(settled) == 0
+    assert days_past_due(settled, as_of=date(2027, 6, 1)) == 0
+
+
+def test_an_early_repayment_with_arrears_owes_them_in_full():
+    # Instalment 3 (due 10 March) is unpaid; repaid on 20 March: its 500.00 interest is owed, and
+    # 10 days' interest on the 90,000.00 principal of the later instalments, 150.00.
+    reset = payoff_schedule(schedule(paid_through=2), paid_on=date(2026, 3, 20), annual_rate=Decimal("0.06"), period_started_on=date(2026, 3, 10))
+    assert reset[2].interest_due == Decimal("500.00")
+    assert reset[3].interest_due == Decimal("150.00")
+    assert amount_owed(reset) == Decimal("100650.00")
+
+
+def test_an_early_repayment_dated_before_its_period_is_refused():
+    with pytest.raises(RepaymentError) as refused:
+        payoff_schedule(schedule(), paid_on=date(2026, 1, 5), annual_rate=Decimal("0.06"), period_started_on=date(2026, 1, 10))
+    assert refused.value.code is RepaymentErrorCode.DATE_OUT_OF_ORDER
+
+
+@given(paid_through=st.integers(0, 11), day=st.integers(0, 400))
+def test_repaying_early_never_costs_more_than_the_schedule_and_never_waives_principal(paid_through, day):
+    original = schedule(paid_through)
+    paid_on = date(2026, 1, 10) + timedelta(days=day) if paid_through else date(2025, 12, 10) + timedelta(days=day)
+    earlier = [i.due_on for i in original if i.due_on <= paid_on]
+    started = max(earlier) if earlier else date(2025, 12, 10)
+    reset = payoff_schedule(original, paid_on=paid_on, annual_rate=Decimal("0.06"), period_started_on=started)
+    assert amount_owed(reset) <= amount_owed(original)
+    assert sum(i.principal_owed for i in reset) == sum(i.principal_owed for i in original)
