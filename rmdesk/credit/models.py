@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from rmdesk.core.scope import RestrictedQuerySet
 from rmdesk.customers.models import CustomerKind
 from rmdesk.domain.amortisation import RepaymentMethod
+from rmdesk.domain.annual_review import ReviewOutcome
 from rmdesk.domain.authority import MASTER_SCALE, Delegation
 from rmdesk.domain.lifecycle import Action, CreditState, LifecyclePolicy
 from rmdesk.domain.origination import DisbursementError, DisbursementPolicy, PaymentMethod
@@ -648,3 +649,63 @@ class Drawdown(models.Model):
             models.UniqueConstraint(fields=["contract", "number"], name="one_drawdown_per_number"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="drawdown_amount_positive"),
         ]
+
+
+class ReviewOutcomeChoice(models.TextChoices):
+    """The outcomes of an annual review (rmdesk.domain.annual_review.ReviewOutcome), most lenient first."""
+
+    CONTINUE = ReviewOutcome.CONTINUE.value, _("Continue as it is")
+    REDUCE = ReviewOutcome.REDUCE.value, _("Reduce the line")
+    FREEZE = ReviewOutcome.FREEZE.value, _("Freeze: no more drawdowns")
+    EXIT = ReviewOutcome.EXIT.value, _("Exit the credit")
+
+
+class CreditLineReview(models.Model):
+    """The annual review of a credit line (授信年审) due on `due_on`, an anniversary of the line.
+
+    Prepared by the machine (rmdesk.credit.reviews, the nightly run): the `facts` it gathered on
+    `prepared_on` and its recommendation with its `reasons` (code and figures, as
+    rmdesk.domain.annual_review gives them; the desk words them in the reader's language),
+    refreshed every night until a person confirms. Then confirmed once by someone who may change
+    the customer: the outcome decided, their opinion (required, saying why, when the outcome is
+    more lenient than the machine's), who and when; a confirmed review is never changed again.
+    One review per line and due date.
+    """
+
+    scope_customer = "contract__application__customer"
+
+    contract = models.ForeignKey(CreditContract, verbose_name=_("credit contract"), on_delete=models.PROTECT, related_name="reviews")
+    due_on = models.DateField(_("review due on"))
+    prepared_on = models.DateField(_("facts as of"))
+    facts = models.JSONField(_("facts gathered"), default=dict)
+    recommended = models.CharField(_("recommended"), max_length=10, choices=ReviewOutcomeChoice.choices)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    outcome = models.CharField(_("outcome decided"), max_length=10, choices=ReviewOutcomeChoice.choices, blank=True)
+    opinion = models.TextField(_("opinion"), blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_on = models.DateField(_("confirmed on"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("credit line review")
+        verbose_name_plural = _("credit line reviews")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "due_on"], name="one_review_per_line_and_due_date"),
+            models.CheckConstraint(
+                condition=Q(confirmed_on__isnull=True, confirmed_by__isnull=True, outcome="")
+                | Q(confirmed_on__isnull=False, confirmed_by__isnull=False) & ~Q(outcome=""),
+                name="confirmed_review_has_outcome_person_and_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["confirmed_on", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} · {self.due_on}"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_on is not None
