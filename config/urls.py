@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("rmdesk.statements.urls")),
     path("", include("rmdesk.rating.urls")),
     path("", include("rmdesk.credit.urls")),
+    path("", include("rmdesk.credit.review_urls")),
     path("", include("rmdesk.risk.urls")),
     path("", include("rmdesk.marketing.urls")),
 ]

@@ -16,11 +16,12 @@ from django_tasks import task
 
 
 def _steps() -> list[tuple[str, Callable]]:
+    from rmdesk.credit.reviews import credit_reviews_prepare
     from rmdesk.marketing.services import marketing_batch
     from rmdesk.rating.services import rating_propose_due
     from rmdesk.risk.tasks import risk_nightly
 
-    return [("rating_propose_due", rating_propose_due), ("risk_nightly", risk_nightly), ("marketing_batch", marketing_batch)]
+    return [("rating_propose_due", rating_propose_due), ("risk_nightly", risk_nightly), ("credit_reviews_prepare", credit_reviews_prepare), ("marketing_batch", marketing_batch)]
 
 
 def nightly_run(*, as_of: datetime.date) -> dict[str, dict]:
