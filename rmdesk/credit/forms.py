@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rmdesk.credit.display import AREA_LABELS, checklist_text
@@ -195,3 +196,16 @@ class DelegationForm(ServiceErrors, forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RelatedPartyForm(ServiceErrors, forms.Form):
+    """A customer put on the bank's list of related parties, found by customer number."""
+
+    customer_number = forms.CharField(label=_("Customer number"), max_length=20)
+    basis = forms.CharField(label=_("Why related"), max_length=200, help_text=_("For example: a director's company, a major shareholder, a relative of an insider."))
+    related_group = forms.CharField(label=_("Related group"), max_length=60, required=False)
+    listed_on = forms.DateField(label=_("Listed from"), widget=DATE, initial=timezone.localdate)
+
+
+class ListingEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("Ended on"), widget=DATE, initial=timezone.localdate)

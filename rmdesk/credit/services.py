@@ -900,9 +900,47 @@ def credit_renew(*, application: CreditApplication, by: User, amount: Decimal | 
 # --- the bank's related parties --------------------------------------------------------------------------------
 
 
+def _keeps_related_parties(by: User) -> None:
+    if not by.maintains_related_parties:
+        raise PermissionDenied
+
+
 @transaction.atomic
-def related_party_record(*, customer: Customer, basis: str, listed_on: datetime.date, related_group: str = "") -> RelatedParty:
-    """Put a customer on the bank's list of related parties, as compliance maintains it."""
+def related_party_record(
+    *, customer: Customer, by: User, basis: str, listed_on: datetime.date, related_group: str = ""
+) -> RelatedParty:
+    """Put a customer on the bank's list of related parties, as compliance maintains it (a role
+    with ``maintains_related_parties``): why it is related, from when, and its related group.
+    A customer already listed is refused: its listing is ended before it is listed again."""
+    _keeps_related_parties(by)
+    if not Customer.objects.restrict(by).filter(pk=customer.pk).exists():
+        raise PermissionDenied
     if not basis.strip():
         raise ValidationError(str(LIFECYCLE_MESSAGES[LifecycleErrorCode.REASON_REQUIRED]), code=LifecycleErrorCode.REASON_REQUIRED.value)
+    if listed_on > timezone.localdate():
+        raise ValidationError(_("A listing starts today or earlier, not on %(date)s.") % {"date": day(listed_on)}, code="date_in_future")
+    current = RelatedParty.objects.select_for_update().filter(customer=customer, ended_on__isnull=True).first()
+    if current is not None:
+        raise ValidationError(
+            _("%(customer)s is already listed since %(date)s.") % {"customer": customer.name, "date": day(current.listed_on)}, code="already_listed"
+        )
     return RelatedParty.objects.create(customer=customer, basis=basis.strip(), listed_on=listed_on, related_group=related_group.strip())
+
+
+@transaction.atomic
+def related_party_end(*, listing: RelatedParty, by: User, ended_on: datetime.date) -> RelatedParty:
+    """End a customer's listing as a related party on `ended_on` (not before it began, not in the
+    future); the listing is kept, so the limits checked in the past can be read again."""
+    _keeps_related_parties(by)
+    listing = RelatedParty.objects.restrict(by).select_for_update().filter(pk=listing.pk).first()
+    if listing is None:
+        raise PermissionDenied
+    if listing.ended_on is not None:
+        raise ValidationError(_("This listing ended on %(date)s.") % {"date": day(listing.ended_on)}, code="already_ended")
+    if not listing.listed_on <= ended_on <= timezone.localdate():
+        raise ValidationError(
+            _("A listing ends between its start, %(start)s, and today.") % {"start": day(listing.listed_on)}, code="date_invalid"
+        )
+    listing.ended_on = ended_on
+    listing.save(update_fields=["ended_on"])
+    return listing

@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -36,10 +37,12 @@ from rmdesk.credit.forms import (
     FileForm,
     GuarantorForm,
     InvestigationForm,
+    ListingEndForm,
     ReasonForm,
+    RelatedPartyForm,
 )
 from rmdesk.credit.memo import MEMO_LANGUAGES, credit_memo_pdf
-from rmdesk.credit.models import CreditApplication, CreditContract, Investigation
+from rmdesk.credit.models import CreditApplication, CreditContract, Investigation, RelatedParty
 from rmdesk.credit.selectors import (
     application_for_page,
     applications_of,
@@ -532,3 +535,56 @@ def customer_credit_list(request: HttpRequest, pk: int) -> HttpResponse:
     """Every credit application of one customer, latest first."""
     customer = get_object_or_404(Customer.objects.restrict(request.user), pk=pk)
     return render(request, "credit/customer_credit.html", {"customer": customer, "applications": customer_credit(user=request.user, customer=customer)})
+
+
+# --- the bank's related parties ----------------------------------------------------------------------------
+
+
+def _related_parties_page(request: HttpRequest, form: RelatedPartyForm, *, errors: list[str] | None = None, status: int = 200) -> HttpResponse:
+    listings = RelatedParty.objects.restrict(request.user).select_related("customer").order_by(F("ended_on").desc(nulls_first=True), "-listed_on", "-pk")
+    context = {"form": form, "listings": listings, "end_form": ListingEndForm(), "errors": errors or []}
+    return render(request, "credit/related_parties.html", context, status=status)
+
+
+@login_required
+def related_parties(request: HttpRequest) -> HttpResponse:
+    """The bank's list of related parties (关联方) that the policy check's related-party limits
+    read, kept by compliance: who is listed, why and since when; list a customer, end a listing."""
+    if not request.user.maintains_related_parties:
+        raise PermissionDenied
+    form = RelatedPartyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        customer = Customer.objects.restrict(request.user).filter(number=data["customer_number"].strip()).first()
+        if customer is None:
+            form.add_error("customer_number", _("No customer numbered %(number)s among those you see.") % {"number": data["customer_number"]})
+        else:
+            try:
+                services.related_party_record(
+                    customer=customer, by=request.user, basis=data["basis"], listed_on=data["listed_on"], related_group=data["related_group"]
+                )
+            except ValidationError as error:
+                form.add_validation_error(error)
+            else:
+                messages.success(request, _("%(customer)s is listed as a related party.") % {"customer": customer.name})
+                return redirect("related_parties")
+    return _related_parties_page(request, form, status=400 if form.errors else 200)
+
+
+@scoped_object(RelatedParty)
+@require_POST
+@login_required
+def related_party_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End one listing on the day given."""
+    listing = get_object_or_404(RelatedParty.objects.restrict(request.user), pk=pk)
+    if not request.user.maintains_related_parties:
+        raise PermissionDenied
+    form = ListingEndForm(request.POST)
+    if not form.is_valid():
+        return _related_parties_page(request, RelatedPartyForm(), errors=[e for errors in form.errors.values() for e in errors], status=400)
+    try:
+        services.related_party_end(listing=listing, by=request.user, ended_on=form.cleaned_data["ended_on"])
+    except ValidationError as error:
+        return _related_parties_page(request, RelatedPartyForm(), errors=_errors(error), status=400)
+    messages.success(request, _("The listing of %(customer)s ended.") % {"customer": listing.customer.name})
+    return redirect("related_parties")

@@ -335,7 +335,7 @@ def classify_debtor(
             ("share", str(share)),
             ("non_performing", str(non_performing)),
             ("total", str(total)),
-            ("limit", str((policy.debtor_non_performing_share * 100).normalize())),
+            ("limit", format((policy.debtor_non_performing_share * 100).normalize(), "f")),
         ),
     )
     return tuple(

@@ -98,6 +98,7 @@ class Role(models.Model):
     reads_audit = models.BooleanField(_("reads the audit trail"), default=False)
     requires_second_factor = models.BooleanField(_("signs in with a second factor"), default=False)
     administers = models.BooleanField(_("administers users and configuration"), default=False)
+    maintains_related_parties = models.BooleanField(_("maintains the list of the bank's related parties"), default=False)
 
     class Meta:
         verbose_name = _("role")
@@ -203,6 +204,11 @@ class User(AbstractUser):
     def administers(self) -> bool:
         """Whether this person administers users, roles and org units."""
         return self._may("administers")
+
+    @property
+    def maintains_related_parties(self) -> bool:
+        """Whether this person keeps the bank's list of related parties (compliance, by default)."""
+        return self._may("maintains_related_parties")
 
     @property
     def sees_unit(self) -> bool:

@@ -443,7 +443,7 @@ def test_the_policy_row_is_checked_by_the_domain_rules(bank):
 
 def test_the_related_party_list_feeds_the_related_party_limits(rated):
     bank = rated
-    services.related_party_record(customer=bank.factory, basis="董事关联企业", listed_on=datetime.date(2025, 1, 1))
+    services.related_party_record(customer=bank.factory, by=bank.compliance, basis="董事关联企业", listed_on=datetime.date(2025, 1, 1))
     application = investigate(enterprise_application(bank), by=bank.am_b)
     check = services.credit_policy_check_run(application=application, by=bank.am_b)
     unsecured = check.results.get(rule="related_party_unsecured")

@@ -195,6 +195,9 @@ def test_the_memo_in_another_language_is_refused(client, bank, in_approval):
     assert verified(client, bank.am_b).get(reverse("credit_memo", args=[in_approval.pk]), {"lang": "fr"}).status_code == 404
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
 def test_an_investigation_photo_is_served_to_those_who_see_the_credit_only(client, bank):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -202,9 +205,9 @@ def test_an_investigation_photo_is_served_to_those_who_see_the_credit_only(clien
     services.credit_application_submit(application=application, by=bank.am_b)
     services.credit_investigation_start(application=application, by=bank.am_b)
     attached = services.credit_investigation_attach(
-        application=application, by=bank.am_b, file=SimpleUploadedFile("gate.png", b"PNG-bytes"), kind="photo", caption="大门"
+        application=application, by=bank.am_b, file=SimpleUploadedFile("gate.png", PNG), kind="photo", caption="大门"
     )
     url = reverse("credit_investigation_file", args=[application.pk])
     response = verified(client, bank.am_b).get(url, {"file": attached.pk})
-    assert b"".join(response.streaming_content) == b"PNG-bytes"
+    assert b"".join(response.streaming_content) == PNG
     assert verified(client, bank.am_a).get(url, {"file": attached.pk}).status_code == 404
