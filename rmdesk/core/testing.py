@@ -17,7 +17,7 @@ import pytest
 from rmdesk.credit.defaults import install_credit_defaults
 from rmdesk.credit.models import CreditPolicySetting, Instalment, Loan, NetCapital, RelatedParty
 from rmdesk.credit.services import credit_application_create
-from rmdesk.credit.testing import add_review_example
+from rmdesk.credit.testing import add_review_examples
 from rmdesk.customers.models import Customer, CustomerKind, Handover
 from rmdesk.customers.services import book_add_assisting, book_handover, customer_create
 from rmdesk.domain.amortisation import RepaymentMethod, repayment_schedule
@@ -162,8 +162,8 @@ def bank(db) -> SmallBank:
     )
     # Marketing records with pages of their own: an opportunity, a lead and a campaign in outlet A.
     add_marketing_examples(customer=farmer, product=deposit, manager=am_a, on=AS_OF)
-    # A signed credit line of the shop with its annual review, a page of its own.
-    add_review_example(customer=shop, product=loan_product, manager=am_a, on=AS_OF)
+    # Signed credit lines of the shop (outlet A) and the teacher (outlet B), each with its annual review.
+    add_review_examples(customers=[shop, teacher], product=loan_product, on=AS_OF)
     # The shop's owner is a relative of an insider: on the bank's related-party list.
     RelatedParty.objects.create(customer=shop, basis="支行负责人亲属经营", listed_on=AS_OF)
     for customer in (farmer, shop, factory, teacher):
