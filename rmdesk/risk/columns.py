@@ -40,21 +40,30 @@ def _floor_by_days(days: pl.Expr, steps: tuple[tuple[int, Category], ...]) -> pl
     return rank
 
 
-def classify(frame: pl.DataFrame, *, policy: ClassificationPolicy, retail_kinds: frozenset[str]) -> pl.DataFrame:
-    """``classify_debtor`` over every loan at once; adds ``floor_rank`` and ``category_rank``.
+def classify(frame: pl.DataFrame, *, as_of: datetime.date, policy: ClassificationPolicy, retail_kinds: frozenset[str]) -> pl.DataFrame:
+    """``classify_debtor`` over every loan at once, as of `as_of`; adds ``floor_rank`` and ``category_rank``.
 
-    Reads ``customer_id``, ``kind``, ``credit_card``, ``balance_fen``, ``days_past_due`` and
-    ``in_force`` (the category in force, taken as the judgement; empty for none). The floor by
-    days past due (or the credit-card table), the category the worst of floor and judgement;
-    then, for debtors not of ``retail_kinds``, more than the policy's share of their balance
-    non-performing puts every loan of theirs at least at substandard, floor and category.
+    Reads ``customer_id``, ``kind``, ``credit_card``, ``balance_fen``, ``days_past_due``,
+    ``observation_ends_on`` and ``category_before`` (of the loan's restructuring, empty for none)
+    and ``in_force`` (the category in force, taken as the judgement; empty for none). The floor
+    by days past due (or the credit-card table), during a restructuring's observation period at
+    least the policy's restructured floor and the category before restructuring; the category
+    the worst of floor and judgement; then, for debtors not of ``retail_kinds``, more than the
+    policy's share of their balance non-performing puts every loan of theirs at least at
+    substandard, floor and category.
     """
     share = Decimal(policy.debtor_non_performing_share).as_integer_ratio()
+    observed = pl.col("observation_ends_on").is_not_null() & (pl.col("observation_ends_on") >= as_of)
+    restructured = pl.when(observed).then(
+        pl.max_horizontal(pl.lit(Category(policy.restructured_floor).rank, pl.Int64), rank_of_category(pl.col("category_before").fill_null("")))
+    ).otherwise(pl.lit(0, pl.Int64))
     loans = frame.with_columns(
-        pl.when(pl.col("credit_card"))
-        .then(_floor_by_days(pl.col("days_past_due"), policy.credit_card_floors))
-        .otherwise(_floor_by_days(pl.col("days_past_due"), policy.days_past_due_floors))
-        .alias("floor_rank"),
+        pl.max_horizontal(
+            pl.when(pl.col("credit_card"))
+            .then(_floor_by_days(pl.col("days_past_due"), policy.credit_card_floors))
+            .otherwise(_floor_by_days(pl.col("days_past_due"), policy.days_past_due_floors)),
+            restructured,
+        ).alias("floor_rank"),
     ).with_columns(pl.max_horizontal("floor_rank", rank_of_category(pl.col("in_force"))).alias("category_rank"))
     debtors = loans.group_by("customer_id").agg(
         pl.col("balance_fen").sum().alias("debtor_fen"),

@@ -28,6 +28,21 @@ class ProposalForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
+class RestructuringForm(forms.Form):
+    term_months = forms.IntegerField(label=_("New term for the remaining principal (months)"), min_value=1, max_value=360)
+    first_repayment_on = forms.DateField(label=_("First repayment on"), widget=DATE)
+    reason = forms.CharField(label=_("The debtor's difficulty and what changes"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+
+
+class RestructuringDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve the restructuring")), ("reject", _("Reject: the schedule stands"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),

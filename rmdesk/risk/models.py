@@ -390,6 +390,51 @@ class CategoryProposal(models.Model):
         return f"{self.loan_id}: {self.from_category} -> {self.category} ({self.get_status_display()})"
 
 
+class Restructuring(models.Model):
+    """A restructuring (重组) of a loan whose debtor is in financial difficulty: the remaining
+    principal rescheduled over `term_months` monthly instalments from `first_repayment_on`, why,
+    and the decision on it.
+
+    Rules (the 2023 Measures, DESIGN.md section 3; bank policy): proposed with the debtor's
+    difficulty and what changes by someone who may change the customer; decided by someone
+    other than the proposer holding a role of the classification policy's ``change_approvers``;
+    a rejection says why; one proposal per loan waits at a time. Approved, the loan's unpaid
+    instalments are replaced by the new schedule (the interest in arrears is collected with the
+    first new instalment), and during the observation period, until `observation_ends_on`
+    (rmdesk.domain.classification.observation_period_end), the loan is at least substandard and
+    never better than `category_before`, its category when restructured.
+    """
+
+    scope_customer = "loan__customer"
+
+    loan = models.ForeignKey("credit.Loan", verbose_name=_("loan"), on_delete=models.CASCADE, related_name="restructurings")
+    term_months = models.PositiveSmallIntegerField(_("new term (months)"))
+    first_repayment_on = models.DateField(_("first repayment on"))
+    reason = models.TextField(_("the debtor's difficulty and what changes"))
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(_("proposed at"))
+    status = models.CharField(_("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    category_before = models.CharField(_("category when restructured"), max_length=16, choices=CategoryChoice.choices, blank=True)
+    observation_ends_on = models.DateField(_("observation ends on"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("restructuring")
+        verbose_name_plural = _("restructurings")
+        ordering = ["-proposed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["loan"], condition=Q(status="pending"), name="one_pending_restructuring_per_loan"),
+            models.CheckConstraint(condition=~Q(reason=""), name="restructuring_has_a_reason"),
+            models.CheckConstraint(condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("proposed_by")), name="restructuring_four_eyes"),
+        ]
+
+
 class Repayment(models.Model):
     """A payment received on a loan and how it was allocated (rmdesk.domain.repayment).
 

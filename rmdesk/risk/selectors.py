@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import polars as pl
-from django.db.models import BigIntegerField, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast, Round
 from django.http import Http404
 
@@ -41,6 +41,7 @@ from rmdesk.risk.models import (
     ProvisionPolicy,
     Repayment,
     RepaymentLine,
+    Restructuring,
 )
 from rmdesk.statements.selectors import statement_analysis
 from rmdesk.statements.templatetags.statement_words import anomaly_text, flows_flag_text
@@ -130,15 +131,19 @@ LOAN_FRAME_SCHEMA = {
     "risk_specific_fen": pl.Int64,
     "last_inspected_on": pl.Date,
     "next_inspection_due": pl.Date,
+    "observation_ends_on": pl.Date,
+    "category_before": pl.String,
 }
 
 
 def loan_frame(loans: QuerySet[Loan] | None = None) -> pl.DataFrame:
     """Every loan (or `loans`) with its debtor and where it stands on risk, one row each (LOAN_FRAME_SCHEMA).
 
-    One query: the loan, its customer's kind, its product's family, and its ``LoanRisk`` row by
-    an outer join (empty where the loan was never classified). Money in fen.
+    One query: the loan, its customer's kind, its product's family, its ``LoanRisk`` row by an
+    outer join (empty where the loan was never classified), and its latest approved
+    ``Restructuring``'s observation period and category before (empty where never). Money in fen.
     """
+    restructured = Restructuring.objects.filter(loan=OuterRef("pk"), status=ProposalStatus.APPROVED).order_by("-decided_at", "-pk")
     rows = (
         (Loan.objects.all() if loans is None else loans)
         .order_by()
@@ -157,6 +162,8 @@ def loan_frame(loans: QuerySet[Loan] | None = None) -> pl.DataFrame:
             risk_specific_fen=_fen(F("risk__provision_specific")),
             last_inspected_on=F("risk__last_inspected_on"),
             next_inspection_due=F("risk__next_inspection_due"),
+            observation_ends_on=Subquery(restructured.values("observation_ends_on")[:1]),
+            category_before=Subquery(restructured.values("category_before")[:1]),
         )
     )
     return _frame(rows, LOAN_FRAME_SCHEMA)
@@ -204,6 +211,8 @@ def classify_debtors(frame: pl.DataFrame, *, as_of: datetime.date, configuration
                 balance=Decimal(row["balance_fen"]).scaleb(-2),
                 days_past_due=row["days_past_due"],
                 credit_card=row["credit_card"],
+                observation_ends_on=row["observation_ends_on"],
+                category_before_restructuring=Category(row["category_before"]) if row["category_before"] else None,
                 judgement=Category(row["in_force"]) if row["in_force"] else None,
                 judgement_reason=IN_FORCE_REASON if row["in_force"] else "",
             )
@@ -283,12 +292,15 @@ class LoanRiskPage:
     escalation: Escalation | None
     escalated_to: str
     grade: str | None
+    restructurings: list[Restructuring]
+    pending_restructuring: Restructuring | None
 
 
 def loan_risk_page(*, loan: Loan, today: datetime.date, configuration: RiskConfiguration) -> LoanRiskPage:
     """A loan's schedule with what is paid, its category and the floor the rules set now, the
-    history of its categories, its proposals, repayments and inspections."""
+    history of its categories, its proposals, repayments, inspections and restructurings."""
     instalments = list(loan.instalments.order_by("number"))
+    restructurings = list(loan.restructurings.select_related("proposed_by", "decided_by"))
     as_of = max(today, loan.status_as_of)
     risk = risk_of(loan)
     proposals = list(loan.category_proposals.select_related("proposed_by", "decided_by"))
@@ -314,6 +326,8 @@ def loan_risk_page(*, loan: Loan, today: datetime.date, configuration: RiskConfi
         escalation=reached,
         escalated_to=str(role) if role else (reached.role if reached else ""),
         grade=grade_in_force(loan.customer_id, as_of=today),
+        restructurings=restructurings,
+        pending_restructuring=next((r for r in restructurings if r.status == ProposalStatus.PENDING), None),
     )
 
 

@@ -28,7 +28,8 @@ from rmdesk.credit.services import credit_apply, credit_of
 from rmdesk.customers.models import Customer
 from rmdesk.domain import classification as rules
 from rmdesk.domain import lifecycle
-from rmdesk.domain.classification import Category, Classification, FloorRule
+from rmdesk.domain.amortisation import RepaymentMethod, repayment_schedule
+from rmdesk.domain.classification import Category, Classification, FloorRule, observation_period_end
 from rmdesk.domain.provisions import ifrs9_stage, loan_provision
 from rmdesk.domain.repayment import (
     RepaymentError,
@@ -53,6 +54,7 @@ from rmdesk.risk.models import (
     ProposalStatus,
     Repayment,
     RepaymentLine,
+    Restructuring,
 )
 from rmdesk.risk.selectors import (
     RiskConfiguration,
@@ -83,6 +85,8 @@ class RiskErrorCode(StrEnum):
     DATE_IN_FUTURE = "date_in_future"
     DATE_OUT_OF_ORDER = "date_out_of_order"
     BEFORE_DISBURSEMENT = "before_disbursement"
+    NOTHING_TO_RESTRUCTURE = "nothing_to_restructure"
+    FIRST_REPAYMENT_INVALID = "first_repayment_invalid"
 
 
 def _refuse(code: StrEnum, message: str, field: str | None = None) -> ValidationError:
@@ -203,10 +207,10 @@ def credit_arrears_refresh(*, as_of: datetime.date, loan_ids: list[int] | None =
 # --- classification and provisions --------------------------------------------------------------------
 
 
-def classified_columns(frame: pl.DataFrame, configuration: RiskConfiguration) -> pl.DataFrame:
-    """The loans of ``loan_frame`` classified column-wise (rmdesk.risk.columns): adds
+def classified_columns(frame: pl.DataFrame, configuration: RiskConfiguration, *, as_of: datetime.date) -> pl.DataFrame:
+    """The loans of ``loan_frame`` classified column-wise as of `as_of` (rmdesk.risk.columns): adds
     ``floor_rank``, ``category_rank``, ``new_stage``, ``general_fen`` and ``specific_fen``."""
-    classified = columns.classify(frame, policy=configuration.classification, retail_kinds=configuration.retail_kinds)
+    classified = columns.classify(frame, as_of=as_of, policy=configuration.classification, retail_kinds=configuration.retail_kinds)
     return classified.with_columns(
         columns.stage(pl.col("days_past_due"), pl.col("category_rank")).alias("new_stage"),
         *columns.provisions(pl.col("balance_fen"), pl.col("category_rank"), configuration.provisions),
@@ -329,7 +333,7 @@ def classification_refresh(*, as_of: datetime.date) -> ClassificationRun:
     frame = loan_frame()
     if frame.is_empty():
         return ClassificationRun(as_of, 0, 0, 0, 0)
-    return _record(classified_columns(frame, configuration), as_of=as_of, configuration=configuration, whole_portfolio=True)
+    return _record(classified_columns(frame, configuration, as_of=as_of), as_of=as_of, configuration=configuration, whole_portfolio=True)
 
 
 def _debtor_refresh(customer_id: int, *, as_of: datetime.date, configuration: RiskConfiguration) -> ClassificationRun:
@@ -588,6 +592,142 @@ def category_decide(*, loan_id: int, user: User, approve: bool, reason: str = ""
     if approve:
         _debtor_refresh(loan.customer_id, as_of=max(today, loan.status_as_of), configuration=configuration)
     return proposal
+
+
+# --- restructuring: proposed by one person, decided by another --------------------------------------------
+
+
+@transaction.atomic
+def restructuring_propose(*, loan_id: int, user: User, term_months: int, first_repayment_on: datetime.date, reason: str) -> Restructuring:
+    """Propose to restructure a loan whose debtor is in difficulty: its remaining principal over
+    `term_months` monthly instalments from `first_repayment_on`, with the difficulty and what
+    changes. Rules: someone who may change the customer proposes; something is still owed; the
+    first repayment falls after today; a reason; one proposal per loan waits at a time. The
+    proposal waits for another person (``restructuring_decide``)."""
+    loan = Loan.objects.restrict(user, "change").select_for_update(of=("self",)).filter(pk=loan_id).first()
+    if loan is None:
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise _refuse(RiskErrorCode.REASON_REQUIRED, _("Say what the debtor's difficulty is and what the restructuring changes."), "reason")
+    if loan.outstanding_principal <= 0:
+        raise _refuse(RiskErrorCode.NOTHING_TO_RESTRUCTURE, _("Nothing is owed on %(loan)s: there is nothing to restructure.") % {"loan": loan.contract_number})
+    if first_repayment_on <= timezone.localdate():
+        raise _refuse(RiskErrorCode.FIRST_REPAYMENT_INVALID, _("The first repayment after restructuring falls after today."), "first_repayment_on")
+    if not 1 <= term_months <= 360:
+        raise _refuse(RiskErrorCode.FIRST_REPAYMENT_INVALID, _("The new term is from 1 to 360 months."), "term_months")
+    if Restructuring.objects.filter(loan=loan, status=ProposalStatus.PENDING).exists():
+        raise _refuse(RiskErrorCode.PROPOSAL_PENDING, _("A restructuring of this loan already waits for a decision."))
+    return Restructuring.objects.create(
+        loan=loan, term_months=term_months, first_repayment_on=first_repayment_on, reason=reason, proposed_by=user, proposed_at=timezone.now()
+    )
+
+
+def _reschedule(loan: Loan, restructuring: Restructuring, *, on: datetime.date) -> None:
+    """Replace the loan's unpaid instalments by the restructured schedule: each unpaid instalment
+    is closed at what was paid on it, and the outstanding principal is scheduled anew; the
+    interest in arrears is collected with the first new instalment, so nothing owed is lost."""
+    unpaid = list(loan.instalments.select_for_update().filter(settled_on__isnull=True).order_by("number"))
+    interest_in_arrears = sum((i.interest_due - i.interest_paid for i in unpaid if i.due_on <= on), Decimal("0.00"))
+    for instalment in unpaid:
+        instalment.principal_due, instalment.interest_due, instalment.settled_on = instalment.principal_paid, instalment.interest_paid, on
+    Instalment.objects.bulk_update(unpaid, ["principal_due", "interest_due", "settled_on"])
+    last = loan.instalments.aggregate(last=Max("number"))["last"] or 0
+    schedule = repayment_schedule(
+        principal=loan.outstanding_principal, annual_rate=loan.annual_rate, months=restructuring.term_months,
+        method=RepaymentMethod(loan.repayment_method), first_due_date=restructuring.first_repayment_on,
+    )
+    Instalment.objects.bulk_create(
+        Instalment(
+            loan=loan, number=last + i.number, due_on=i.due_date, principal_due=i.principal,
+            interest_due=i.interest + (interest_in_arrears if i.number == 1 else 0),
+        )
+        for i in schedule
+    )
+    loan.maturity_on = schedule[-1].due_date
+    loan.save(update_fields=["maturity_on"])
+
+
+@transaction.atomic
+def restructuring_decide(*, loan_id: int, user: User, approve: bool, reason: str = "") -> Restructuring:
+    """Approve or reject the restructuring waiting on a loan.
+
+    Rules: the decider has the loan in their scope, holds a role of the classification policy's
+    ``change_approvers`` and is not the proposer (four eyes); a rejection says why. Approved: the
+    category in force is kept as the category before restructuring; the unpaid instalments are
+    replaced by the new schedule (``_reschedule``); the observation period runs from the first
+    repayment (rmdesk.domain.classification.observation_period_end, monthly repayments); the
+    credit the loan was drawn from at the desk is restructured in its lifecycle (``Restructure``,
+    by the proposer, approved by the decider); and the debtor is classified again: during the
+    observation period the loan is at least substandard, never better than before.
+    """
+    loan = Loan.objects.restrict(user).select_for_update(of=("self",)).select_related("customer").filter(pk=loan_id).first()
+    if loan is None:
+        raise PermissionDenied
+    restructuring = Restructuring.objects.select_for_update().filter(loan=loan, status=ProposalStatus.PENDING).first()
+    if restructuring is None:
+        raise _refuse(RiskErrorCode.NO_PENDING_PROPOSAL, _("No restructuring of this loan waits for a decision."))
+    configuration = risk_configuration()
+    if user.role_id not in configuration.change_approvers:
+        raise _refuse(RiskErrorCode.NOT_AN_APPROVER, _("Your role does not approve restructurings."))
+    if user.pk == restructuring.proposed_by_id:
+        raise _refuse(RiskErrorCode.OWN_PROPOSAL, _("Nobody decides their own proposal."))
+    reason = reason.strip()
+    if not approve and not reason:
+        raise _refuse(RiskErrorCode.REASON_REQUIRED, _("Say why the restructuring is rejected."), "reason")
+    today = timezone.localdate()
+    if approve:
+        if restructuring.first_repayment_on <= today:
+            raise _refuse(
+                RiskErrorCode.FIRST_REPAYMENT_INVALID,
+                _("The first repayment proposed, %(date)s, has passed: reject this proposal and propose again.") % {"date": restructuring.first_repayment_on},
+            )
+        as_of = max(today, loan.status_as_of)
+        risk = _ensure_classified(loan, as_of=as_of, configuration=configuration)
+        restructuring.category_before = risk.category
+        restructuring.observation_ends_on = observation_period_end(
+            first_repayment_on=restructuring.first_repayment_on, repayment_period_months=1, policy=configuration.classification
+        )
+        _reschedule(loan, restructuring, on=today)
+        _credit_restructured(loan, restructuring, by=user, on=today)
+    restructuring.status = ProposalStatus.APPROVED if approve else ProposalStatus.REJECTED
+    restructuring.decided_by, restructuring.decided_at, restructuring.decision_reason = user, timezone.now(), reason
+    restructuring.save()
+    if approve:
+        loan_risk_refresh(loan_id=loan.pk, as_of=max(today, loan.status_as_of))
+    return restructuring
+
+
+def _credit_restructured(loan: Loan, restructuring: Restructuring, *, by: User, on: datetime.date) -> None:
+    """The lifecycle's ``Restructure`` on the credit the loan was drawn from at the desk, if any."""
+    drawdown = Drawdown.objects.filter(loan=loan).select_related("contract").first()
+    if drawdown is None:
+        return
+    application = CreditApplication.objects.select_for_update(of=("self",)).select_related("product", "customer").get(pk=drawdown.contract.application_id)
+    command = lifecycle.Restructure(
+        by=str(restructuring.proposed_by_id), on=max(on, credit_of(application).last_event_on), approved_by=str(by.pk),
+        first_repayment_on=restructuring.first_repayment_on, repayment_period_months=1,
+    )
+    credit_apply(application=application, command=command, by=restructuring.proposed_by, remark=restructuring.reason)
+
+
+def restructuring_observation_refresh(*, as_of: datetime.date) -> int:
+    """A payment missed during a restructuring's observation period restarts the period from the
+    missed date (rmdesk.domain.classification.observation_period_end): the approved
+    restructurings still in observation whose loan is past due on `as_of` get the later end.
+    One query of those loans; returns the restructurings whose period was extended."""
+    policy = risk_configuration().classification
+    extended = []
+    for restructuring in Restructuring.objects.filter(
+        status=ProposalStatus.APPROVED, observation_ends_on__gte=as_of, loan__days_past_due__gt=0
+    ).select_related("loan"):
+        missed_on = as_of - datetime.timedelta(days=restructuring.loan.days_past_due)
+        ends = observation_period_end(first_repayment_on=missed_on, repayment_period_months=1, policy=policy)
+        if ends > restructuring.observation_ends_on:
+            restructuring.observation_ends_on = ends
+            extended.append(restructuring)
+    Restructuring.objects.bulk_update(extended, ["observation_ends_on"])
+    return len(extended)
 
 
 # --- post-loan inspections ------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The risk steps of the nightly run, in order, and the task that runs them on a worker.
 
 Days past due first (the classification floors read them; the credits drawn at the desk are
-marked overdue or cured by them), then classification with reserves
+marked overdue or cured by them, and a payment missed in a restructuring's observation period
+restarts it), then classification with reserves
 and IFRS 9 stages (the schedule reads the categories and downgrades), then the inspection
 schedule. Each step is a service over the whole portfolio, column-wise and safe to run twice.
 """
@@ -14,7 +15,13 @@ from dataclasses import dataclass
 
 from django_tasks import task
 
-from rmdesk.risk.services import classification_refresh, credit_arrears_refresh, days_past_due_refresh, inspection_schedule_refresh
+from rmdesk.risk.services import (
+    classification_refresh,
+    credit_arrears_refresh,
+    days_past_due_refresh,
+    inspection_schedule_refresh,
+    restructuring_observation_refresh,
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,7 @@ def risk_nightly(*, as_of: datetime.date) -> RiskRun:
     """Days past due, classification and reserves, inspection schedule: the whole portfolio as of `as_of`."""
     days = days_past_due_refresh(as_of=as_of)
     arrears = credit_arrears_refresh(as_of=as_of)
+    restructuring_observation_refresh(as_of=as_of)
     classified = classification_refresh(as_of=as_of)
     schedule = inspection_schedule_refresh(as_of=as_of)
     return RiskRun(

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from rmdesk.core.routes import scoped_object
 from rmdesk.credit.models import Loan
-from rmdesk.risk.forms import DecisionForm, InspectionForm, ProposalForm, RepaymentForm
+from rmdesk.risk.forms import DecisionForm, InspectionForm, ProposalForm, RepaymentForm, RestructuringDecisionForm, RestructuringForm
 from rmdesk.risk.models import CategoryChoice, Conclusion, LoanRisk
 from rmdesk.risk.selectors import (
     escalated,
@@ -40,6 +40,8 @@ from rmdesk.risk.services import (
     loan_risk_refresh,
     may_decide,
     repayment_record,
+    restructuring_decide,
+    restructuring_propose,
 )
 
 PAGE_SIZE = 50
@@ -91,6 +93,10 @@ def _loan_page(request: HttpRequest, loan: Loan, *, status: int = 200, **forms) 
         "may_decide": page.pending is not None and may_decide(user=request.user, proposal=page.pending, configuration=configuration),
         "may_classify": changeable or request.user.role_id in configuration.change_approvers,
         "decision_form": forms.get("decision_form") or DecisionForm(),
+        "may_decide_restructuring": page.pending_restructuring is not None
+        and request.user.role_id in configuration.change_approvers
+        and request.user.pk != page.pending_restructuring.proposed_by_id,
+        "restructuring_decision_form": forms.get("restructuring_decision_form") or RestructuringDecisionForm(),
         "today": today,
     }
     return render(request, "risk/loan.html", context, status=status)
@@ -238,3 +244,41 @@ def provisions(request: HttpRequest) -> HttpResponse:
     if not request.user.sees_unit:
         raise PermissionDenied
     return render(request, "risk/provisions.html", {"rollup": provision_roll_up(user=request.user)})
+
+
+@scoped_object(Loan)
+@login_required
+def restructuring_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Propose to restructure the loan (its remaining principal over a new term); another person decides."""
+    loan = _changeable(request, pk)
+    form = RestructuringForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            restructuring_propose(loan_id=loan.pk, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The restructuring waits for an approver."))
+            return redirect("loan_risk", pk=loan.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "risk/restructuring.html", {"loan": loan, "form": form}, status=status)
+
+
+@scoped_object(Loan)
+@require_POST
+@login_required
+def restructuring_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve or reject the restructuring waiting on the loan."""
+    loan = loan_in_scope(user=request.user, pk=pk)
+    form = RestructuringDecisionForm(request.POST)
+    if not form.is_valid():
+        return _loan_page(request, loan, status=400, restructuring_decision_form=form)
+    try:
+        restructuring = restructuring_decide(
+            loan_id=loan.pk, user=request.user, approve=form.cleaned_data["decision"] == "approve", reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return _loan_page(request, loan, status=400, restructuring_decision_form=form)
+    messages.success(request, _("The restructuring is %(status)s.") % {"status": restructuring.get_status_display().lower()})
+    return redirect("loan_risk", pk=loan.pk)

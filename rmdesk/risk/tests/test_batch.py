@@ -20,7 +20,7 @@ from rmdesk.nightly import nightly_run
 from rmdesk.products.models import ProductFamily
 from rmdesk.rating.models import Rating, RatingStatus
 from rmdesk.rating.services import rating_propose_due
-from rmdesk.risk.models import CategoryChange, InspectionPolicy, LoanRisk
+from rmdesk.risk.models import CategoryChange, InspectionPolicy, LoanRisk, ProposalStatus, Restructuring
 from rmdesk.risk.selectors import grade_in_force, provision_roll_up, risk_configuration, schedule_of
 from rmdesk.risk.services import classification_refresh, days_past_due_refresh, inspection_schedule_refresh
 from rmdesk.risk.tasks import risk_nightly
@@ -40,6 +40,9 @@ def expected_classification(as_of: datetime.date) -> dict[int, tuple[Category, C
     loan carrying its category in force as judgement."""
     configuration = risk_configuration()
     in_force = dict(LoanRisk.objects.values_list("loan_id", "category"))
+    restructured = {
+        r.loan_id: r for r in Restructuring.objects.filter(status=ProposalStatus.APPROVED).order_by("decided_at", "pk")
+    }
     debtors = defaultdict(list)
     for loan in Loan.objects.select_related("customer", "holding__product").order_by("pk"):
         debtors[loan.customer_id].append(loan)
@@ -49,6 +52,8 @@ def expected_classification(as_of: datetime.date) -> dict[int, tuple[Category, C
             Exposure(
                 reference=str(loan.pk), balance=loan.outstanding_principal, days_past_due=loan.days_past_due,
                 credit_card=loan.holding.product.family == ProductFamily.CREDIT_CARD,
+                observation_ends_on=restructured[loan.pk].observation_ends_on if loan.pk in restructured else None,
+                category_before_restructuring=Category(restructured[loan.pk].category_before) if loan.pk in restructured else None,
                 judgement=Category(in_force[loan.pk]) if loan.pk in in_force else None,
             )
             for loan in loans
