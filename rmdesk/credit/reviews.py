@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 import polars as pl
@@ -263,7 +263,7 @@ def facts_record(facts: ReviewFacts) -> dict:
     return {
         "line_amount": str(facts.line_amount),
         "outstanding": str(facts.outstanding),
-        "utilisation_percent": str((facts.utilisation * 100).quantize(Decimal("0.1"))),
+        "utilisation_percent": str((facts.utilisation * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)),
         "grade_at_approval": facts.grade_at_approval or "",
         "grade_now": facts.grade_now or "",
         "rating_valid_until": day(facts.rating_valid_until),
