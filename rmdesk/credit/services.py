@@ -49,6 +49,7 @@ from rmdesk.credit.models import (
     PolicyCheck,
     PolicyCheckResult,
     RelatedParty,
+    ReviewOutcomeChoice,
 )
 from rmdesk.credit.selectors import (
     CreditNotConfigured,
@@ -732,11 +733,13 @@ def credit_drawdown(
 ) -> Drawdown:
     """Draw down on the credit line: the loan opens with its account, balance, disbursement and
     repayment schedule (rmdesk.domain.amortisation), paid to the borrower or, where the policy
-    requires it, by entrusted payment to the named counterparty (rmdesk.domain.origination)."""
+    requires it, by entrusted payment to the named counterparty (rmdesk.domain.origination).
+    Refused on a line its latest annual review froze or decided to exit."""
     application = _changeable(application, by)
     on = _today(on)
     _ensure_allowed(application, Action.DRAW)
     contract = CreditContract.objects.get(application=application)
+    _check_not_frozen(contract)
     renewed = _renewed_loans(application, amount=amount, on=on)
     method = PaymentMethod(payment_method)
     try:
@@ -789,6 +792,18 @@ def credit_drawdown(
     if renewed is not None:
         _renewal_repays(application, renewed, by=by, on=on)
     return drawdown
+
+
+def _check_not_frozen(contract: CreditContract) -> None:
+    """Refuse a drawdown on a line whose latest confirmed annual review froze it or decided to
+    exit the credit (rmdesk.domain.annual_review): what is owed is repaid, nothing more is lent."""
+    review = contract.reviews.exclude(outcome="").order_by("-due_on", "-pk").first()
+    if review is not None and review.outcome in (ReviewOutcomeChoice.FREEZE, ReviewOutcomeChoice.EXIT):
+        raise ValidationError(
+            _("The annual review of %(date)s decided: %(outcome)s. No drawdown on this line.")
+            % {"date": day(review.confirmed_on), "outcome": review.get_outcome_display()},
+            code="line_frozen",
+        )
 
 
 def _renewed_loans(application: CreditApplication, *, amount: Decimal, on: datetime.date) -> list[Loan] | None:

@@ -255,3 +255,17 @@ def test_another_outlets_manager_finds_no_such_review_and_a_reader_may_not_confi
     assert reader.get(url).status_code == 200
     assert 'data-testid="confirm"' not in reader.get(url).content.decode()
     assert reader.post(url, {"outcome": "freeze", "opinion": ""}).status_code == 403
+
+
+def test_a_line_the_review_froze_takes_no_more_drawdowns(bank, frozen):
+    from rmdesk.credit import services as credit
+
+    credit_review_confirm(review_id=frozen.pk, user=bank.am_b, outcome="freeze", opinion="")
+    application = CreditApplication.objects.get(pk=frozen.contract.application_id)
+    with pytest.raises(ValidationError) as refused:
+        credit.credit_drawdown(
+            application=application, by=bank.am_b, amount=Decimal("100000"), term_months=6,
+            first_due_on=timezone.localdate() + datetime.timedelta(days=30), payment_method="borrower",
+        )
+    assert refused.value.code == "line_frozen"
+    assert application.contract.drawdowns.count() == 1
