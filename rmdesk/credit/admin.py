@@ -27,6 +27,11 @@ class CreditPolicySettingAdmin(AdministratorOnly, admin.ModelAdmin):
         )}),
         (_("Related parties"), {"fields": ("related_party_single_share", "related_party_group_share", "related_party_total_share")}),
         (_("Approval and disbursement"), {"fields": ("approval_validity_days", "entrusted_payment_above")}),
+        (_("Annual review of credit lines"), {"fields": (
+            "review_lead_days", "review_exit_days_past_due", "review_freeze_days_past_due", "review_freeze_notches",
+            "review_utilisation_floor", "review_deposits_fall", "review_deposits_minimum", "review_inspections_late_allowed",
+            "review_statement_flags_allowed",
+        )}),
     )
 
     def has_add_permission(self, request) -> bool:

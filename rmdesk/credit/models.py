@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from rmdesk.core.scope import RestrictedQuerySet
 from rmdesk.customers.models import CustomerKind
 from rmdesk.domain.amortisation import RepaymentMethod
-from rmdesk.domain.annual_review import ReviewOutcome
+from rmdesk.domain.annual_review import DEFAULT_REVIEW_POLICY, ReviewError, ReviewOutcome, ReviewPolicy
 from rmdesk.domain.authority import MASTER_SCALE, Delegation
 from rmdesk.domain.lifecycle import Action, CreditState, LifecyclePolicy
 from rmdesk.domain.origination import DisbursementError, DisbursementPolicy, PaymentMethod
@@ -195,7 +195,8 @@ class CreditPolicySetting(models.Model):
     """The bank's credit policy as data (one row): the limits, lists and thresholds of the policy
     check (rmdesk.domain.policy.CreditPolicy), the approval's validity (rmdesk.domain.lifecycle),
     the collateral that must be insured and the entrusted-payment thresholds
-    (rmdesk.domain.origination). The defaults are the domain's, installed by migration credit 0004;
+    (rmdesk.domain.origination), and the annual review's lead days and thresholds
+    (rmdesk.domain.annual_review). The defaults are the domain's, installed by migration credit 0004;
     shares are fractions (0.10 for 10%), amounts yuan.
     """
 
@@ -216,6 +217,32 @@ class CreditPolicySetting(models.Model):
     approval_validity_days = models.PositiveSmallIntegerField(_("an approval is valid for (days)"))
     insured_collateral_kinds = models.JSONField(_("kinds of collateral that must be insured"), default=list, blank=True)
     entrusted_payment_above = models.JSONField(_("entrusted payment above (yuan) per customer kind"), default=dict)
+    review_lead_days = models.PositiveSmallIntegerField(_("annual review prepared this many days before it is due"), default=30)
+    review_exit_days_past_due = models.PositiveSmallIntegerField(
+        _("annual review: exit above this many days past due in the year"), default=DEFAULT_REVIEW_POLICY.exit_days_past_due
+    )
+    review_freeze_days_past_due = models.PositiveSmallIntegerField(
+        _("annual review: freeze above this many days past due in the year"), default=DEFAULT_REVIEW_POLICY.freeze_days_past_due
+    )
+    review_freeze_notches = models.PositiveSmallIntegerField(
+        _("annual review: freeze when the grade fell this many notches"), default=DEFAULT_REVIEW_POLICY.freeze_notches
+    )
+    review_utilisation_floor = models.DecimalField(
+        _("annual review: reduce a line used less than this share"), max_digits=5, decimal_places=4, default=DEFAULT_REVIEW_POLICY.utilisation_floor
+    )
+    review_deposits_fall = models.DecimalField(
+        _("annual review: reduce when deposits here fell by more than this share"), max_digits=5, decimal_places=4,
+        default=DEFAULT_REVIEW_POLICY.deposits_fall,
+    )
+    review_deposits_minimum = models.DecimalField(
+        _("annual review: deposits a year ago counted from (yuan)"), max_digits=18, decimal_places=2, default=DEFAULT_REVIEW_POLICY.deposits_minimum
+    )
+    review_inspections_late_allowed = models.PositiveSmallIntegerField(
+        _("annual review: late inspections allowed"), default=DEFAULT_REVIEW_POLICY.inspections_late_allowed
+    )
+    review_statement_flags_allowed = models.PositiveSmallIntegerField(
+        _("annual review: statement flags allowed"), default=DEFAULT_REVIEW_POLICY.statement_flags_allowed
+    )
 
     class Meta:
         verbose_name = _("credit policy")
@@ -250,10 +277,26 @@ class CreditPolicySetting(models.Model):
         """The entrusted-payment thresholds as the domain reads them; a mistake raises DisbursementError."""
         return DisbursementPolicy(MappingProxyType(_decimal_map(self.entrusted_payment_above)))
 
+    def review_policy(self) -> ReviewPolicy:
+        """The annual review's thresholds as the domain reads them; a mistake raises ReviewError."""
+        return ReviewPolicy(
+            exit_days_past_due=self.review_exit_days_past_due,
+            freeze_days_past_due=self.review_freeze_days_past_due,
+            freeze_notches=self.review_freeze_notches,
+            utilisation_floor=self.review_utilisation_floor,
+            deposits_fall=self.review_deposits_fall,
+            deposits_minimum=self.review_deposits_minimum,
+            inspections_late_allowed=self.review_inspections_late_allowed,
+            statement_flags_allowed=self.review_statement_flags_allowed,
+        )
+
     def clean(self) -> None:
         try:
             self.as_rules()
             self.disbursement_policy()
+            self.review_policy()
+        except ReviewError as error:
+            raise ValidationError(str(error)) from None
         except (PolicyError, DisbursementError) as error:
             raise ValidationError(error.message) from None
         except (ValueError, TypeError, ArithmeticError, AttributeError) as error:

@@ -24,7 +24,7 @@ from django.db.models.functions import Cast, Round
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rmdesk.credit.models import CreditApplication, CreditLineReview, Drawdown, Instalment, ReviewOutcomeChoice
+from rmdesk.credit.models import CreditApplication, CreditLineReview, CreditPolicySetting, Drawdown, Instalment, ReviewOutcomeChoice
 from rmdesk.customers.models import FinancialStatementLine
 from rmdesk.domain.amortisation import add_months
 from rmdesk.domain.annual_review import (
@@ -292,12 +292,18 @@ class ReviewRun:
 
 
 @transaction.atomic
-def credit_reviews_prepare(*, as_of: datetime.date, lead_days: int = 30, policy: ReviewPolicy = DEFAULT_REVIEW_POLICY) -> ReviewRun:
+def credit_reviews_prepare(*, as_of: datetime.date, lead_days: int | None = None, policy: ReviewPolicy | None = None) -> ReviewRun:
     """Prepare the annual review of every running line (contract signed, disbursed, repaying, overdue,
     restructured) due within `lead_days` of `as_of`, and refresh every review of a running line
     not yet confirmed: facts gathered column-wise (``review_facts``), the domain's recommendation
     (``recommend_review``), new rows created in bulk and open ones updated in bulk. A confirmed
-    review is never touched. Safe to run twice: the second run creates nothing."""
+    review is never touched. Safe to run twice: the second run creates nothing. The lead days and
+    thresholds are the bank's credit policy (``CreditPolicySetting``) unless given."""
+    setting = CreditPolicySetting.objects.first()
+    if lead_days is None:
+        lead_days = setting.review_lead_days if setting else 30
+    if policy is None:
+        policy = setting.review_policy() if setting else DEFAULT_REVIEW_POLICY
     if lead_days < 0:
         raise ValueError(f"lead days must be 0 or more, not {lead_days}")
     horizon = as_of + datetime.timedelta(days=lead_days)

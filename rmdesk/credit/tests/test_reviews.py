@@ -91,6 +91,24 @@ def test_a_line_mostly_unused_is_recommended_for_reduction(bank, settings, tmp_p
     ]
 
 
+def test_the_thresholds_are_the_banks_credit_policy(bank, settings, tmp_path):
+    from rmdesk.credit.models import CreditPolicySetting
+
+    _, contract, _ = _drawn_line(bank, settings, tmp_path, drawn="100000")
+    CreditPolicySetting.objects.update(review_utilisation_floor=Decimal("0.10"), review_lead_days=5)
+    credit_reviews_prepare(as_of=timezone.localdate())
+    # Due in ten days: outside the bank's five days of lead.
+    assert not CreditLineReview.objects.filter(contract=contract).exists()
+    CreditPolicySetting.objects.update(review_lead_days=10)
+    credit_reviews_prepare(as_of=timezone.localdate())
+    assert _review(contract).recommended == "continue"
+    policy = CreditPolicySetting.objects.get()
+    policy.review_exit_days_past_due = 20
+    with pytest.raises(ValidationError) as refused:
+        policy.clean()
+    assert "cannot be fewer" in refused.value.messages[0]
+
+
 def test_preparing_twice_creates_nothing_more_and_changes_nothing(bank, line):
     today = timezone.localdate()
     first = credit_reviews_prepare(as_of=today)
