@@ -26,7 +26,7 @@ class CreditPolicySettingAdmin(AdministratorOnly, admin.ModelAdmin):
             "enterprise_guarantee_multiple", "individual_guarantee_multiple",
         )}),
         (_("Related parties"), {"fields": ("related_party_single_share", "related_party_group_share", "related_party_total_share")}),
-        (_("Approval and disbursement"), {"fields": ("approval_validity_days", "entrusted_payment_above")}),
+        (_("Approval and disbursement"), {"fields": ("approval_validity_days", "entrusted_payment_above", "penalty_markup")}),
         (_("Annual review of credit lines"), {"fields": (
             "review_lead_days", "review_exit_days_past_due", "review_freeze_days_past_due", "review_freeze_notches",
             "review_utilisation_floor", "review_deposits_fall", "review_deposits_minimum", "review_inspections_late_allowed",

@@ -195,7 +195,8 @@ class CreditPolicySetting(models.Model):
     """The bank's credit policy as data (one row): the limits, lists and thresholds of the policy
     check (rmdesk.domain.policy.CreditPolicy), the approval's validity (rmdesk.domain.lifecycle),
     the collateral that must be insured and the entrusted-payment thresholds
-    (rmdesk.domain.origination), and the annual review's lead days and thresholds
+    (rmdesk.domain.origination), the penalty interest's markup (rmdesk.domain.repayment), and the
+    annual review's lead days and thresholds
     (rmdesk.domain.annual_review). The defaults are the domain's, installed by migration credit 0004;
     shares are fractions (0.10 for 10%), amounts yuan.
     """
@@ -217,6 +218,10 @@ class CreditPolicySetting(models.Model):
     approval_validity_days = models.PositiveSmallIntegerField(_("an approval is valid for (days)"))
     insured_collateral_kinds = models.JSONField(_("kinds of collateral that must be insured"), default=list, blank=True)
     entrusted_payment_above = models.JSONField(_("entrusted payment above (yuan) per customer kind"), default=dict)
+    penalty_markup = models.DecimalField(
+        _("penalty interest: the contract rate raised by this share"), max_digits=5, decimal_places=4, default=Decimal("0.50"),
+        help_text=_("0.50: overdue principal and unpaid interest accrue at 1.5 times the contract rate (the People's Bank allows 30% to 50%)."),
+    )
     review_lead_days = models.PositiveSmallIntegerField(_("annual review prepared this many days before it is due"), default=30)
     review_exit_days_past_due = models.PositiveSmallIntegerField(
         _("annual review: exit above this many days past due in the year"), default=DEFAULT_REVIEW_POLICY.exit_days_past_due
@@ -301,6 +306,8 @@ class CreditPolicySetting(models.Model):
             raise ValidationError(error.message) from None
         except (ValueError, TypeError, ArithmeticError, AttributeError) as error:
             raise ValidationError(_("The policy cannot be read: %(error)s") % {"error": error}) from None
+        if not Decimal(0) <= self.penalty_markup <= 1:
+            raise ValidationError(_("The penalty markup is a share from 0 to 1 (0.50 for 50%%), not %(value)s.") % {"value": self.penalty_markup})
         unknown = set(self.entrusted_payment_above) - set(CustomerKind.values)
         if unknown:
             raise ValidationError(_("Unknown customer kinds: %(kinds)s") % {"kinds": ", ".join(sorted(unknown))})

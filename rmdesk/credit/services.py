@@ -834,13 +834,18 @@ def _renewed_loans(application: CreditApplication, *, amount: Decimal, on: datet
 
 
 def _payoff_amount(loan: Loan, on: datetime.date) -> Decimal:
-    """What repaying `loan` in full on `on` costs (rmdesk.domain.repayment.payoff_schedule)."""
+    """What repaying `loan` in full on `on` costs (rmdesk.domain.repayment.payoff_schedule), with
+    the penalty interest it owes that day."""
+    # The risk app keeps the repayments and their penalty: imported here, not at the top.
+    from rmdesk.risk.selectors import penalty_owed
+
     schedule = tuple(
         ScheduledInstalment(i.number, i.due_on, i.principal_due, i.interest_due, i.principal_paid, i.interest_paid, i.settled_on)
         for i in loan.instalments.order_by("number")
     )
     started = max((i.due_on for i in schedule if i.due_on <= on), default=loan.disbursed_on)
-    return amount_owed(payoff_schedule(schedule, paid_on=on, annual_rate=loan.annual_rate, period_started_on=started))
+    reset = payoff_schedule(schedule, paid_on=on, annual_rate=loan.annual_rate, period_started_on=started)
+    return amount_owed(reset) + penalty_owed(loan, as_of=on)
 
 
 def _renewal_repays(application: CreditApplication, loans: list[Loan], *, by: User, on: datetime.date) -> None:

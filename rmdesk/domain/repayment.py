@@ -9,6 +9,12 @@ same order; one larger than all the schedule still owes is refused (an early rep
 whole loan is a contract matter: ``payoff_schedule`` re-sets the schedule as the contract's clause
 says, and the payment of what it then owes settles the loan).
 
+An instalment not paid by its due date owes penalty interest (罚息) on its principal and compound
+interest (复利) on its interest, both at the penalty rate: the contract rate raised by the
+policy's markup (the People's Bank's rules on Renminbi loan interest: 30% to 50% above the
+contract rate), counted a day at a time on what is still owed (``penalty_interest``). A payment
+goes to the penalty owed before the schedule, as overdue loans are collected.
+
 Days past due count from the oldest instalment due and not fully paid: ``as_of`` minus its due
 date, 0 when every instalment due before ``as_of`` is paid (the 2023 Measures count them on
 principal, interest or income alike, which is why an instalment with only its interest unpaid
@@ -116,11 +122,13 @@ class AllocationLine:
 
 @dataclass(frozen=True)
 class RepaymentAllocation:
-    """A payment of ``amount`` on ``paid_on`` split over the instalments it paid, oldest first."""
+    """A payment of ``amount`` on ``paid_on``: first ``penalty`` to the penalty interest owed, then
+    the rest split over the instalments it paid, oldest first."""
 
     amount: Decimal
     paid_on: date
     lines: tuple[AllocationLine, ...]
+    penalty: Decimal = _ZERO
 
     @property
     def interest(self) -> Decimal:
@@ -152,12 +160,14 @@ def allocate_repayment(
     paid_on: date,
     disbursed_on: date | None = None,
     last_paid_on: date | None = None,
+    penalty_owed: Decimal = _ZERO,
 ) -> RepaymentAllocation:
     """Allocate a payment of `amount` yuan on `paid_on` to `schedule` (module docstring).
 
-    Oldest instalment first, its interest before its principal; partial payments stay on the
-    instalment. Refused: an amount that is not more than 0 yuan in fen (``AMOUNT_INVALID``); a
-    schedule with nothing owed (``NOTHING_OWED``) or less owed than `amount` (``EXCEEDS_OWED``);
+    The penalty interest owed on `paid_on` first; then the oldest instalment first, its interest
+    before its principal; partial payments stay on the instalment. Refused: an amount that is not
+    more than 0 yuan in fen (``AMOUNT_INVALID``); nothing owed (``NOTHING_OWED``) or less owed,
+    penalty included, than `amount` (``EXCEEDS_OWED``);
     a payment before the loan was disbursed (``BEFORE_DISBURSEMENT``) or before the last
     payment recorded (``DATE_OUT_OF_ORDER``: payments are recorded in the order they were made,
     so that every settlement date is the day of the payment that completed it).
@@ -174,14 +184,16 @@ def allocate_repayment(
             RepaymentErrorCode.DATE_OUT_OF_ORDER,
             f"a payment on {paid_on.isoformat()} is before the last payment recorded, on {last_paid_on.isoformat()}",
         )
-    owed = amount_owed(schedule)
+    _fen(penalty_owed, "the penalty interest owed", RepaymentErrorCode.AMOUNT_INVALID)
+    owed = amount_owed(schedule) + penalty_owed
     if owed == 0:
         raise RepaymentError(RepaymentErrorCode.NOTHING_OWED, "nothing is owed on this schedule")
     if amount > owed:
         raise RepaymentError(
             RepaymentErrorCode.EXCEEDS_OWED, f"{amount:,.2f} yuan is more than the {owed:,.2f} still owed on the schedule"
         )
-    left = amount
+    penalty = min(amount, penalty_owed)
+    left = amount - penalty
     lines = []
     for instalment in _in_order(schedule):
         if left == 0:
@@ -192,7 +204,7 @@ def allocate_repayment(
         principal = min(left - interest, instalment.principal_owed)
         left -= interest + principal
         lines.append(AllocationLine(instalment.number, interest, principal, interest + principal == instalment.owed))
-    return RepaymentAllocation(amount, paid_on, tuple(lines))
+    return RepaymentAllocation(amount, paid_on, tuple(lines), penalty)
 
 
 def apply_allocation(
@@ -257,3 +269,55 @@ def payoff_schedule(
         interest = min(accrued, instalment.interest_due) if instalment.number == running else _ZERO
         result.append(replace(instalment, interest_due=max(interest, instalment.interest_paid)))
     return tuple(result)
+
+
+@dataclass(frozen=True)
+class InstalmentPayment:
+    """What one payment put on one instalment, and on which day."""
+
+    number: int
+    paid_on: date
+    interest: Decimal
+    principal: Decimal
+
+
+def penalty_interest(
+    schedule: Iterable[ScheduledInstalment],
+    payments: Iterable[InstalmentPayment],
+    *,
+    as_of: date,
+    annual_rate: Decimal,
+    markup: Decimal,
+) -> Decimal:
+    """Penalty and compound interest accrued up to `as_of` on the instalments not paid by their due
+    date (module docstring): on each, what was still owed of its principal and interest, day by
+    day from the day after its due date until the payment that reduced it, at annual rate x (1 +
+    markup) / 360 a day. An instalment paid the day after its due date owes one day; one paid on
+    its due date owes nothing. What an instalment shows paid beyond the `payments` given was paid
+    before they were recorded (a loan loaded from the core system): on its settlement day when it
+    is settled, else on its due date. Rounded once, to the fen. What was paid of the penalty is
+    not taken off here: this is what accrued."""
+    if markup < 0 or annual_rate < 0:
+        raise RepaymentError(RepaymentErrorCode.SCHEDULE_INVALID, f"a penalty needs a rate and a markup of 0 or more, not {annual_rate} and {markup}")
+    by_number: dict[int, list[InstalmentPayment]] = {}
+    for payment in payments:
+        by_number.setdefault(payment.number, []).append(payment)
+    yuan_days = Decimal(0)
+    for instalment in schedule:
+        if instalment.due_on >= as_of:
+            continue
+        owed = instalment.principal_due + instalment.interest_due
+        since = instalment.due_on
+        recorded = by_number.get(instalment.number, [])
+        earlier = instalment.principal_paid + instalment.interest_paid - sum((p.interest + p.principal for p in recorded), _ZERO)
+        if earlier > 0:
+            recorded = [*recorded, InstalmentPayment(instalment.number, instalment.settled_on or instalment.due_on, earlier, _ZERO)]
+        for payment in sorted(recorded, key=lambda p: p.paid_on):
+            if payment.paid_on > as_of:
+                break
+            if payment.paid_on > since:
+                yuan_days += owed * (payment.paid_on - since).days
+                since = payment.paid_on
+            owed -= payment.interest + payment.principal
+        yuan_days += max(owed, _ZERO) * (as_of - since).days
+    return round_yuan(yuan_days * annual_rate * (1 + markup) / 360)

@@ -438,8 +438,8 @@ class Restructuring(models.Model):
 class Repayment(models.Model):
     """A payment received on a loan and how it was allocated (rmdesk.domain.repayment).
 
-    Oldest instalment first, interest before principal; ``lines`` say what went to which
-    instalment. Never changed: a payment recorded in error is reversed by the bank's core
+    The penalty interest owed first (``penalty``), then oldest instalment first, interest before
+    principal; ``lines`` say what went to which instalment. Never changed: a payment recorded in error is reversed by the bank's core
     system, not edited here.
     """
 
@@ -450,6 +450,7 @@ class Repayment(models.Model):
     amount = models.DecimalField(_("amount (yuan)"), max_digits=18, decimal_places=2)
     interest = models.DecimalField(_("to interest (yuan)"), max_digits=18, decimal_places=2)
     principal = models.DecimalField(_("to principal (yuan)"), max_digits=18, decimal_places=2)
+    penalty = models.DecimalField(_("to penalty interest (yuan)"), max_digits=18, decimal_places=2, default=0)
     reference = models.CharField(_("voucher or transaction reference"), max_length=40, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
@@ -462,7 +463,12 @@ class Repayment(models.Model):
         ordering = ["-paid_on", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="repayment_amount_positive"),
-            models.CheckConstraint(condition=Q(amount=models.F("interest") + models.F("principal")), name="repayment_fully_allocated"),
+            # Within half a fen: SQLite adds decimals as floating point numbers in a check.
+            models.CheckConstraint(
+                condition=Q(amount__gt=models.F("interest") + models.F("principal") + models.F("penalty") - Decimal("0.005"))
+                & Q(amount__lt=models.F("interest") + models.F("principal") + models.F("penalty") + Decimal("0.005")),
+                name="repayment_fully_allocated",
+            ),
         ]
 
     def __str__(self) -> str:

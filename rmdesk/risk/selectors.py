@@ -17,7 +17,7 @@ from django.db.models import BigIntegerField, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast, Round
 from django.http import Http404
 
-from rmdesk.credit.models import Instalment, Loan
+from rmdesk.credit.models import CreditPolicySetting, Instalment, Loan
 from rmdesk.customers.models import Customer
 from rmdesk.desk.models import Document
 from rmdesk.domain import classification as rules
@@ -26,7 +26,7 @@ from rmdesk.domain.inspection import Escalation, escalation, next_inspection_due
 from rmdesk.domain.inspection import InspectionPolicy as InspectionRules
 from rmdesk.domain.money import round_yuan
 from rmdesk.domain.provisions import ProvisionRates
-from rmdesk.domain.repayment import ScheduledInstalment, arrears
+from rmdesk.domain.repayment import InstalmentPayment, ScheduledInstalment, arrears, penalty_interest
 from rmdesk.org.models import OrgUnit, Role, User
 from rmdesk.products.models import Direction, ProductFamily, Purpose, Transaction
 from rmdesk.rating.models import Rating, RatingStatus
@@ -294,6 +294,29 @@ class LoanRiskPage:
     grade: str | None
     restructurings: list[Restructuring]
     pending_restructuring: Restructuring | None
+    penalty: Decimal
+
+
+def penalty_markup() -> Decimal:
+    """The credit policy's penalty markup (the domain's default of 50% where no policy is set)."""
+    markup = CreditPolicySetting.objects.values_list("penalty_markup", flat=True).first()
+    return Decimal("0.50") if markup is None else markup
+
+
+def penalty_owed(loan: Loan, *, as_of: datetime.date) -> Decimal:
+    """The penalty and compound interest `loan` owes on `as_of`: what accrued on its instalments
+    paid late or not yet paid (rmdesk.domain.repayment.penalty_interest, from the payments
+    recorded with their days), less what payments already put on the penalty."""
+    payments = [
+        InstalmentPayment(number, paid_on, interest, principal)
+        for number, paid_on, interest, principal in RepaymentLine.objects.filter(repayment__loan=loan, repayment__paid_on__lte=as_of)
+        .values_list("instalment__number", "repayment__paid_on", "interest", "principal")
+    ]
+    accrued = penalty_interest(
+        schedule_of(loan.instalments.order_by("number")), payments, as_of=as_of, annual_rate=loan.annual_rate, markup=penalty_markup()
+    )
+    paid = loan.repayments.filter(paid_on__lte=as_of).aggregate(paid=Sum("penalty"))["paid"] or Decimal(0)
+    return max(round_yuan(accrued - paid), Decimal("0.00"))
 
 
 def loan_risk_page(*, loan: Loan, today: datetime.date, configuration: RiskConfiguration) -> LoanRiskPage:
@@ -328,6 +351,7 @@ def loan_risk_page(*, loan: Loan, today: datetime.date, configuration: RiskConfi
         grade=grade_in_force(loan.customer_id, as_of=today),
         restructurings=restructurings,
         pending_restructuring=next((r for r in restructurings if r.status == ProposalStatus.PENDING), None),
+        penalty=penalty_owed(loan, as_of=as_of),
     )
 
 

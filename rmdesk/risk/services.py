@@ -65,6 +65,7 @@ from rmdesk.risk.selectors import (
     loan_frame,
     loan_status_frame,
     next_due_for,
+    penalty_owed,
     risk_configuration,
     risk_of,
     schedule_of,
@@ -401,9 +402,9 @@ def _credit_repaid(loan: Loan, *, user: User, principal: Decimal, paid_on: datet
 
 @transaction.atomic
 def repayment_record(*, loan_id: int, user: User, amount: Decimal, paid_on: datetime.date, reference: str = "") -> Repayment:
-    """Record a payment received on a loan, allocated to its schedule by rmdesk.domain.repayment:
-    oldest instalment first, interest before principal, partial payments kept, an instalment
-    settled on the day it is paid in full.
+    """Record a payment received on a loan, allocated by rmdesk.domain.repayment: the penalty
+    interest owed on the day first (``penalty_owed``), then oldest instalment first, interest
+    before principal, partial payments kept, an instalment settled on the day it is paid in full.
 
     The principal repaid lowers the loan's outstanding principal, its account's balance, the
     customer's loans and what is outstanding on the credit it was drawn from (the lifecycle's
@@ -422,15 +423,18 @@ def repayment_record(*, loan_id: int, user: User, amount: Decimal, paid_on: date
     instalments = {i.number: i for i in loan.instalments.select_for_update().order_by("number")}
     schedule = schedule_of(instalments.values())
     last = loan.repayments.aggregate(last=Max("paid_on"))["last"]
+    penalty = penalty_owed(loan, as_of=paid_on)
     try:
-        allocation = allocate_repayment(schedule, amount=amount, paid_on=paid_on, disbursed_on=loan.disbursed_on, last_paid_on=last)
+        allocation = allocate_repayment(
+            schedule, amount=amount, paid_on=paid_on, disbursed_on=loan.disbursed_on, last_paid_on=last, penalty_owed=penalty
+        )
     except RepaymentError as error:
-        raise _repayment_refusal(error, loan=loan, amount=amount, paid_on=paid_on, owed=amount_owed(schedule), last=last) from None
+        raise _repayment_refusal(error, loan=loan, amount=amount, paid_on=paid_on, owed=amount_owed(schedule) + penalty, last=last) from None
     if allocation.principal > 0:
         _credit_repaid(loan, user=user, principal=allocation.principal, paid_on=paid_on)
     repayment = Repayment.objects.create(
         loan=loan, paid_on=paid_on, amount=allocation.amount, interest=allocation.interest, principal=allocation.principal,
-        reference=reference.strip(), recorded_by=user,
+        penalty=allocation.penalty, reference=reference.strip(), recorded_by=user,
     )
     lines = []
     after = {i.number: i for i in apply_allocation(schedule, allocation)}
@@ -455,8 +459,8 @@ def loan_payoff(*, loan_id: int, user: User, paid_on: datetime.date, reference: 
     """Repay the whole loan early on `paid_on` (提前结清): its schedule re-set as the contract's
     early-repayment clause says (rmdesk.domain.repayment.payoff_schedule: arrears in full, the
     running period's interest accrued to the day, no interest for later periods), the re-set
-    interest kept on the instalments, then the payment of all it then owes recorded as any
-    repayment (``repayment_record``), which settles the loan. Refused as a repayment is."""
+    interest kept on the instalments, then the payment of all it then owes, penalty interest
+    included, recorded as any repayment (``repayment_record``), which settles the loan. Refused as a repayment is."""
     loan = Loan.objects.restrict(user, "change").select_for_update(of=("self",)).filter(pk=loan_id).first()
     if loan is None:
         raise PermissionDenied
@@ -476,7 +480,8 @@ def loan_payoff(*, loan_id: int, user: User, paid_on: datetime.date, reference: 
             row.interest_due = instalment.interest_due
             changed.append(row)
     Instalment.objects.bulk_update(changed, ["interest_due"])
-    return repayment_record(loan_id=loan.pk, user=user, amount=amount_owed(reset), paid_on=paid_on, reference=reference)
+    owed = amount_owed(reset) + penalty_owed(loan, as_of=paid_on)
+    return repayment_record(loan_id=loan.pk, user=user, amount=owed, paid_on=paid_on, reference=reference)
 
 
 # --- judgement: proposals and their approval -----------------------------------------------------------

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rmdesk.core.routes import scoped_object
+from rmdesk.domain.repayment import arrears
 from rmdesk.credit.models import Loan
 from rmdesk.risk.forms import DecisionForm, InspectionForm, ProposalForm, RepaymentForm, RestructuringDecisionForm, RestructuringForm
 from rmdesk.risk.models import CategoryChoice, Conclusion, LoanRisk
@@ -29,9 +30,11 @@ from rmdesk.risk.selectors import (
     loan_risk_page,
     loans_past_due,
     overdue_inspections,
+    penalty_owed,
     pending_proposals,
     provision_roll_up,
     risk_configuration,
+    schedule_of,
 )
 from rmdesk.risk.services import (
     category_decide,
@@ -126,9 +129,13 @@ def loan_classify(request: HttpRequest, pk: int) -> HttpResponse:
 @scoped_object(Loan)
 @login_required
 def repayment_new(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record a payment received on the loan; it is allocated to the oldest instalment due."""
+    """Record a payment received on the loan; it goes to the penalty interest owed, then to the
+    oldest instalment due. The form offers what is overdue today, penalty included."""
     loan = _changeable(request, pk)
-    form = RepaymentForm(request.POST or None)
+    today = timezone.localdate()
+    schedule = schedule_of(loan.instalments.order_by("number"))
+    overdue = arrears(schedule, as_of=today) + penalty_owed(loan, as_of=today)
+    form = RepaymentForm(request.POST or None, initial={"amount": overdue or None})
     if request.method == "POST" and form.is_valid():
         try:
             repayment = repayment_record(loan_id=loan.pk, user=request.user, **form.cleaned_data)
@@ -142,7 +149,7 @@ def repayment_new(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("loan_risk", pk=loan.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "risk/repayment.html", {"loan": loan, "form": form}, status=status)
+    return render(request, "risk/repayment.html", {"loan": loan, "form": form, "overdue": overdue}, status=status)
 
 
 @scoped_object(Loan)

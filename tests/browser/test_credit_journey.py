@@ -6,8 +6,9 @@ second person, signs in with the one-time code and approves; the account manager
 contract and disburses. Ten days later the account manager records the first post-loan
 inspection on the form the data pre-filled. Five days after the first instalment's due date the
 nightly run finds it unpaid: the floor of the 2023 Measures moves the loan to special mention and
-the credit is marked overdue. The next day the account manager records the payment: days past
-due are back to 0 and the credit is current again, while the category waits for a person's
+the credit is marked overdue. The next day the account manager records the payment the form
+offers, the instalment and its penalty interest: days past due are back to 0 and the credit is
+current again, while the category waits for a person's
 proposal and another's approval to improve.
 
 The clock of the test and of the server travels (time-machine) from the disbursement to the
@@ -38,6 +39,7 @@ from rmdesk.domain.lifecycle import CreditState
 from rmdesk.domain.statements import StatementBasis
 from rmdesk.rating.tests.conftest import FACTORY_2024, FACTORY_2025, add_statement
 from rmdesk.risk.models import Inspection, LoanRisk
+from rmdesk.risk.selectors import penalty_owed
 from rmdesk.risk.tasks import risk_nightly
 
 pytestmark = pytest.mark.browser
@@ -264,7 +266,10 @@ def repay(journey: Journey) -> None:
     sign_in(journey, journey.bank.am_b)
     open_the_loan_from_the_customer_page(journey)
     page.get_by_test_id("record-repayment").click()
-    page.locator("input[name=amount]").fill(str(instalment.payment_due))
+    # The form offers what is overdue today: the instalment and six days of penalty interest.
+    penalty = penalty_owed(journey.loan, as_of=paid_on)
+    assert penalty > 0
+    expect(page.locator("input[name=amount]")).to_have_value(str(instalment.payment_due + penalty))
     expect(page.locator("input[name=paid_on]")).to_have_value(paid_on.isoformat())
     page.locator("input[name=reference]").fill("PZ20270104001")
     journey.shoot(page, "14-repayment-form")
@@ -275,6 +280,7 @@ def repay(journey: Journey) -> None:
     journey.shoot(page, "15-repaid-days-past-due-0")
     instalment.refresh_from_db()
     assert instalment.settled_on == paid_on
+    assert journey.loan.repayments.get().penalty == penalty
     application = journey.refresh()
     assert application.state == CreditState.REPAYING
     cured = application.transitions.get(action="cure")

@@ -91,7 +91,7 @@ def test_a_line_mostly_unused_is_recommended_for_reduction(bank, settings, tmp_p
     ]
 
 
-def test_the_thresholds_are_the_banks_credit_policy(bank, settings, tmp_path):
+def test_the_thresholds_and_the_penalty_markup_are_the_banks_credit_policy(bank, settings, tmp_path):
     from rmdesk.credit.models import CreditPolicySetting
 
     _, contract, _ = _drawn_line(bank, settings, tmp_path, drawn="100000")
@@ -107,6 +107,10 @@ def test_the_thresholds_are_the_banks_credit_policy(bank, settings, tmp_path):
     with pytest.raises(ValidationError) as refused:
         policy.clean()
     assert "cannot be fewer" in refused.value.messages[0]
+    policy.review_exit_days_past_due, policy.penalty_markup = 90, Decimal("1.5")
+    with pytest.raises(ValidationError) as markup:
+        policy.clean()
+    assert "1.5" in markup.value.messages[0]
 
 
 def test_preparing_twice_creates_nothing_more_and_changes_nothing(bank, line):
@@ -145,6 +149,7 @@ def test_a_confirmed_review_is_never_overwritten(bank, line):
 def test_the_most_days_past_due_of_the_year_count_a_payment_made_late(bank, line):
     import time_machine
 
+    from rmdesk.risk.selectors import penalty_owed
     from rmdesk.risk.services import repayment_record
 
     _, contract, loan = line
@@ -152,7 +157,7 @@ def test_the_most_days_past_due_of_the_year_count_a_payment_made_late(bank, line
     assert review_facts(as_of=first.due_on + datetime.timedelta(days=40), contract_ids={contract.pk})[contract.pk].max_days_past_due == 40
     paid_on = first.due_on + datetime.timedelta(days=6)
     with time_machine.travel(datetime.datetime.combine(paid_on, datetime.time(10), tzinfo=timezone.get_current_timezone())):
-        repayment_record(loan_id=loan.pk, user=bank.am_b, amount=first.payment_due, paid_on=paid_on)
+        repayment_record(loan_id=loan.pk, user=bank.am_b, amount=first.payment_due + penalty_owed(loan, as_of=paid_on), paid_on=paid_on)
     # Unpaid at the end of the fifth day after it fell due; paid on the sixth.
     assert review_facts(as_of=first.due_on + datetime.timedelta(days=20), contract_ids={contract.pk})[contract.pk].max_days_past_due == 5
 

@@ -17,8 +17,10 @@ from rmdesk.domain.repayment import (
     amount_owed,
     apply_allocation,
     arrears,
+    InstalmentPayment,
     days_past_due,
     payoff_schedule,
+    penalty_interest,
 )
 
 
@@ -230,3 +232,56 @@ def test_repaying_early_never_costs_more_than_the_schedule_and_never_waives_prin
     reset = payoff_schedule(original, paid_on=paid_on, annual_rate=Decimal("0.06"), period_started_on=started)
     assert amount_owed(reset) <= amount_owed(original)
     assert sum(i.principal_owed for i in reset) == sum(i.principal_owed for i in original)
+
+
+RATE, MARKUP = Decimal("0.06"), Decimal("0.50")
+
+
+def test_an_instalment_paid_late_owes_penalty_and_compound_interest_for_the_days_late():
+    # Instalment 1 (10,000.00 principal, 600.00 interest, due 10 January) paid on 20 January:
+    # 10,600.00 x 10 days x 6% x 1.5 / 360 = 26.50.
+    paid = [InstalmentPayment(1, date(2026, 1, 20), Decimal("600.00"), Decimal("10000.00"))]
+    assert penalty_interest(schedule(), paid, as_of=date(2026, 1, 31), annual_rate=RATE, markup=MARKUP) == Decimal("26.50")
+
+
+def test_a_partial_payment_lowers_what_accrues_from_its_day():
+    # 5,600.00 paid on the 15th: 10,600.00 x 5 days, then 5,000.00 x 10 days to the 25th:
+    # (53,000 + 50,000) x 0.00025 = 25.75.
+    paid = [InstalmentPayment(1, date(2026, 1, 15), Decimal("600.00"), Decimal("5000.00"))]
+    assert penalty_interest(schedule(), paid, as_of=date(2026, 1, 25), annual_rate=RATE, markup=MARKUP) == Decimal("25.75")
+
+
+def test_an_instalment_paid_on_its_due_date_owes_no_penalty():
+    paid = [InstalmentPayment(1, date(2026, 1, 10), Decimal("600.00"), Decimal("10000.00"))]
+    assert penalty_interest(schedule(), paid, as_of=date(2026, 2, 1), annual_rate=RATE, markup=MARKUP) == Decimal("0.00")
+    assert penalty_interest(schedule(), [], as_of=date(2026, 1, 10), annual_rate=RATE, markup=MARKUP) == Decimal("0.00")
+
+
+def test_a_payment_goes_to_the_penalty_owed_before_the_schedule():
+    allocation = allocate_repayment(schedule(), amount=Decimal("100.00"), paid_on=date(2026, 1, 20), penalty_owed=Decimal("26.50"))
+    assert allocation.penalty == Decimal("26.50")
+    assert allocation.interest == Decimal("73.50") and allocation.principal == 0
+    with pytest.raises(RepaymentError) as refused:
+        allocate_repayment(schedule(), amount=amount_owed(schedule()) + Decimal("26.51"), paid_on=date(2026, 1, 20), penalty_owed=Decimal("26.50"))
+    assert refused.value.code is RepaymentErrorCode.EXCEEDS_OWED
+
+
+@given(days=st.integers(0, 400), later=st.integers(0, 400))
+def test_penalty_never_falls_as_time_passes_and_paying_sooner_never_costs_more(days, later):
+    as_of = date(2026, 1, 10) + timedelta(days=days)
+    unpaid = penalty_interest(schedule(), [], as_of=as_of, annual_rate=RATE, markup=MARKUP)
+    assert penalty_interest(schedule(), [], as_of=as_of + timedelta(days=later), annual_rate=RATE, markup=MARKUP) >= unpaid
+    paid_first = [InstalmentPayment(1, date(2026, 1, 10) + timedelta(days=min(days, later)), Decimal("600.00"), Decimal("10000.00"))]
+    paid_then = [InstalmentPayment(1, date(2026, 1, 10) + timedelta(days=max(days, later)), Decimal("600.00"), Decimal("10000.00"))]
+    end = date(2027, 6, 1)
+    assert penalty_interest(schedule(), paid_first, as_of=end, annual_rate=RATE, markup=MARKUP) <= penalty_interest(
+        schedule(), paid_then, as_of=end, annual_rate=RATE, markup=MARKUP
+    )
+
+
+def test_what_was_paid_before_the_desk_recorded_payments_counts_from_its_settlement_day():
+    # Instalment 1 shows paid in full, settled on 13 January, with no payment recorded here:
+    # 3 days late, 10,600.00 x 3 x 0.00025 = 7.95; instalment 2 paid on its due date owes nothing.
+    loaded = schedule(paid_through=2)
+    loaded = (replace(loaded[0], settled_on=date(2026, 1, 13)), *loaded[1:])
+    assert penalty_interest(loaded, [], as_of=date(2026, 3, 1), annual_rate=RATE, markup=MARKUP) == Decimal("7.95")

@@ -20,6 +20,7 @@ from rmdesk.risk.services import (
     loan_risk_refresh,
     repayment_record,
 )
+from rmdesk.risk.selectors import penalty_owed
 from rmdesk.risk.tasks import risk_nightly
 
 NOV_10 = datetime.date(2026, 11, 10)
@@ -33,26 +34,35 @@ def instalment(loan, number) -> Instalment:
     return Instalment.objects.get(loan=loan, number=number)
 
 
+def with_penalty(loan, number: int, paid_on: datetime.date) -> Decimal:
+    """What paying instalment `number` in full on `paid_on` takes: the instalment and the penalty interest owed."""
+    return instalment(loan, number).payment_due + penalty_owed(loan, as_of=paid_on)
+
+
 # --- repayments and days past due ----------------------------------------------------------------------
 
 
 def test_a_repayment_pays_the_oldest_instalment_due_interest_before_principal(risk_bank):
     loan = risk_bank.loan
     eighth = instalment(loan, 8)  # due 2026-11-10
-    repayment = repayment_record(loan_id=loan.pk, user=risk_bank.am_a, amount=eighth.payment_due, paid_on=datetime.date(2026, 11, 12))
+    # Two days late: the penalty interest owed is paid first, then the instalment.
+    penalty = penalty_owed(loan, as_of=datetime.date(2026, 11, 12))
+    assert penalty > 0
+    repayment = repayment_record(loan_id=loan.pk, user=risk_bank.am_a, amount=eighth.payment_due + penalty, paid_on=datetime.date(2026, 11, 12))
     eighth.refresh_from_db()
     assert (eighth.interest_paid, eighth.principal_paid, eighth.settled_on) == (eighth.interest_due, eighth.principal_due, datetime.date(2026, 11, 12))
-    assert (repayment.interest, repayment.principal) == (eighth.interest_due, eighth.principal_due)
+    assert (repayment.penalty, repayment.interest, repayment.principal) == (penalty, eighth.interest_due, eighth.principal_due)
+    assert penalty_owed(loan, as_of=datetime.date(2026, 11, 30)) == 0
     assert [(line.instalment.number, line.settles) for line in repayment.lines.all()] == [(8, True)]
 
 
 def test_a_partial_payment_is_kept_on_the_instalment_and_it_stays_past_due(risk_bank):
     loan = risk_bank.loan
     eighth = instalment(loan, 8)
-    repayment_record(loan_id=loan.pk, user=risk_bank.am_a, amount=Decimal("1000.00"), paid_on=datetime.date(2026, 11, 15))
+    repayment = repayment_record(loan_id=loan.pk, user=risk_bank.am_a, amount=Decimal("1000.00"), paid_on=datetime.date(2026, 11, 15))
     eighth.refresh_from_db()
     assert eighth.interest_paid == eighth.interest_due
-    assert eighth.principal_paid == Decimal("1000.00") - eighth.interest_due
+    assert eighth.principal_paid == Decimal("1000.00") - repayment.penalty - eighth.interest_due
     assert eighth.settled_on is None
     loan.refresh_from_db()
     # Paid on 2026-11-15, five days after the due date, and not in full.
@@ -124,7 +134,7 @@ def test_a_missed_payment_moves_the_loan_to_special_mention_by_the_floor(risk_ba
 def test_a_repayment_brings_days_past_due_to_0_and_the_category_stays_until_an_approved_change(risk_bank):
     loan = risk_bank.loan
     risk_nightly(as_of=datetime.date(2026, 11, 15))
-    repayment_record(loan_id=loan.pk, user=risk_bank.am_a, amount=instalment(loan, 8).payment_due, paid_on=datetime.date(2026, 11, 16))
+    repayment_record(loan_id=loan.pk, user=risk_bank.am_a, amount=with_penalty(loan, 8, datetime.date(2026, 11, 16)), paid_on=datetime.date(2026, 11, 16))
     loan.refresh_from_db()
     assert loan.days_past_due == 0
     assert LoanRisk.objects.get(loan=loan).category == Category.SPECIAL_MENTION
@@ -245,7 +255,7 @@ def test_the_history_of_categories_is_kept_row_by_row(risk_bank):
     loan = risk_bank.loan
     risk_nightly(as_of=risk_bank.as_of)
     risk_nightly(as_of=datetime.date(2026, 11, 15))
-    repayment_record(loan_id=loan.pk, user=risk_bank.am_a, amount=instalment(loan, 8).payment_due, paid_on=datetime.date(2026, 11, 16))
+    repayment_record(loan_id=loan.pk, user=risk_bank.am_a, amount=with_penalty(loan, 8, datetime.date(2026, 11, 16)), paid_on=datetime.date(2026, 11, 16))
     category_propose(loan_id=loan.pk, user=risk_bank.am_a, category="normal", reason="逾期已结清")
     category_decide(loan_id=loan.pk, user=risk_bank.risk, approve=True)
     history = list(CategoryChange.objects.filter(loan=loan).order_by("pk").values_list("on", "from_category", "to_category", "decided_by"))
@@ -342,7 +352,7 @@ def test_the_nightly_run_marks_a_credit_overdue_once_and_the_payment_of_the_arre
 
     with time_machine.travel(datetime.datetime.combine(night, datetime.time(10), tzinfo=timezone.get_current_timezone())):
         # Less than the instalment leaves it past due: the credit stays overdue.
-        repayment_record(loan_id=loan.pk, user=bank.am_b, amount=first.interest_due, paid_on=night)
+        repayment_record(loan_id=loan.pk, user=bank.am_b, amount=first.interest_due + penalty_owed(loan, as_of=night), paid_on=night)
         application.refresh_from_db()
         assert application.state == CreditState.OVERDUE
         repayment_record(loan_id=loan.pk, user=bank.am_b, amount=first.principal_due, paid_on=night)
