@@ -63,7 +63,6 @@ from rmdesk.credit.selectors import (
 from rmdesk.customers.models import Customer, CustomerKind
 from rmdesk.domain import lifecycle
 from rmdesk.domain.amortisation import RepaymentMethod, ScheduleError, repayment_schedule
-from rmdesk.domain.repayment import ScheduledInstalment, amount_owed, payoff_schedule
 from rmdesk.domain.authority import AuthorityError, AuthorityErrorCode, Delegation, Signatory, approval_route, signatory
 from rmdesk.domain.lifecycle import Action, ApprovalSignature, Credit, CreditLine, CreditState, LifecycleError, LifecycleErrorCode
 from rmdesk.domain.origination import (
@@ -194,20 +193,19 @@ def credit_apply(
     application.observation_ends_on = after.observation_ends_on
     application.repayment_period_months = after.repayment_period_months
     application.save()
-    CreditTransition.objects.create(
-        application=application,
-        action=step.action.value,
-        from_state=step.from_state.value,
-        to_state=step.to_state.value,
-        by=by,
-        on_behalf_of=on_behalf_of,
-        level=command.signatory.level if isinstance(command, lifecycle.Approve | lifecycle.Reject | lifecycle.ReturnForInformation) else "",
-        on=step.on,
-        amount=step.amount,
-        remark=remark.strip(),
-        detail=step.reason,
-    )
+    level = command.signatory.level if isinstance(command, lifecycle.Approve | lifecycle.Reject | lifecycle.ReturnForInformation) else ""
+    _transition_record(application, step, by=by, on_behalf_of=on_behalf_of, level=level, remark=remark)
     return application
+
+
+def _transition_record(
+    application: CreditApplication, step: lifecycle.Transition, *, by: User | None, on_behalf_of: User | None = None, level: str = "", remark: str = ""
+) -> CreditTransition:
+    """Store the domain's last step of `application` with who took it and their words."""
+    return CreditTransition.objects.create(
+        application=application, action=step.action.value, from_state=step.from_state.value, to_state=step.to_state.value,
+        by=by, on_behalf_of=on_behalf_of, level=level, on=step.on, amount=step.amount, remark=remark.strip(), detail=step.reason,
+    )
 
 
 def _today(on: datetime.date | None) -> datetime.date:
@@ -834,18 +832,11 @@ def _renewed_loans(application: CreditApplication, *, amount: Decimal, on: datet
 
 
 def _payoff_amount(loan: Loan, on: datetime.date) -> Decimal:
-    """What repaying `loan` in full on `on` costs (rmdesk.domain.repayment.payoff_schedule), with
-    the penalty interest it owes that day."""
+    """What repaying `loan` in full on `on` costs, penalty interest included."""
     # The risk app keeps the repayments and their penalty: imported here, not at the top.
-    from rmdesk.risk.selectors import penalty_owed
+    from rmdesk.risk.selectors import payoff_of, schedule_of
 
-    schedule = tuple(
-        ScheduledInstalment(i.number, i.due_on, i.principal_due, i.interest_due, i.principal_paid, i.interest_paid, i.settled_on)
-        for i in loan.instalments.order_by("number")
-    )
-    started = max((i.due_on for i in schedule if i.due_on <= on), default=loan.disbursed_on)
-    reset = payoff_schedule(schedule, paid_on=on, annual_rate=loan.annual_rate, period_started_on=started)
-    return amount_owed(reset) + penalty_owed(loan, as_of=on)
+    return payoff_of(loan, schedule_of(loan.instalments.order_by("number")), on=on)[1]
 
 
 def _renewal_repays(application: CreditApplication, loans: list[Loan], *, by: User, on: datetime.date) -> None:
@@ -908,12 +899,7 @@ def credit_renew(*, application: CreditApplication, by: User, amount: Decimal | 
         after, _successor = lifecycle.renew(before, command)
     except LifecycleError as error:
         raise _refusal(error, before, command.action) from None
-    step = after.history[-1]
-    CreditTransition.objects.create(
-        application=application, action=step.action.value, from_state=step.from_state.value, to_state=step.to_state.value,
-        by=by, on=step.on, amount=step.amount, detail=step.reason,
-        remark=_("Renewal %(reference)s opened.") % {"reference": successor.reference},
-    )
+    _transition_record(application, after.history[-1], by=by, remark=_("Renewal %(reference)s opened.") % {"reference": successor.reference})
     return successor
 
 

@@ -26,7 +26,7 @@ from rmdesk.domain.inspection import Escalation, escalation, next_inspection_due
 from rmdesk.domain.inspection import InspectionPolicy as InspectionRules
 from rmdesk.domain.money import round_yuan
 from rmdesk.domain.provisions import ProvisionRates
-from rmdesk.domain.repayment import InstalmentPayment, ScheduledInstalment, arrears, penalty_interest
+from rmdesk.domain.repayment import InstalmentPayment, ScheduledInstalment, amount_owed, arrears, payoff_schedule, penalty_interest
 from rmdesk.org.models import OrgUnit, Role, User
 from rmdesk.products.models import Direction, ProductFamily, Purpose, Transaction
 from rmdesk.rating.models import Rating, RatingStatus
@@ -317,6 +317,15 @@ def penalty_owed(loan: Loan, *, as_of: datetime.date) -> Decimal:
     )
     paid = loan.repayments.filter(paid_on__lte=as_of).aggregate(paid=Sum("penalty"))["paid"] or Decimal(0)
     return max(round_yuan(accrued - paid), Decimal("0.00"))
+
+
+def payoff_of(loan: Loan, schedule: tuple[ScheduledInstalment, ...], *, on: datetime.date) -> tuple[tuple[ScheduledInstalment, ...], Decimal]:
+    """`schedule` (the loan's) re-set for repaying the loan in full on `on`
+    (rmdesk.domain.repayment.payoff_schedule, the running period from the last due date or the
+    disbursement), and what that costs, penalty interest included."""
+    started = max((i.due_on for i in schedule if i.due_on <= on), default=loan.disbursed_on)
+    reset = payoff_schedule(schedule, paid_on=on, annual_rate=loan.annual_rate, period_started_on=started)
+    return reset, amount_owed(reset) + penalty_owed(loan, as_of=on)
 
 
 def loan_risk_page(*, loan: Loan, today: datetime.date, configuration: RiskConfiguration) -> LoanRiskPage:

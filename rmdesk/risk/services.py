@@ -38,7 +38,6 @@ from rmdesk.domain.repayment import (
     amount_owed,
     apply_allocation,
     days_past_due,
-    payoff_schedule,
 )
 from rmdesk.org.models import User
 from rmdesk.products.models import Holding
@@ -65,6 +64,7 @@ from rmdesk.risk.selectors import (
     loan_frame,
     loan_status_frame,
     next_due_for,
+    payoff_of,
     penalty_owed,
     risk_configuration,
     risk_of,
@@ -387,15 +387,22 @@ def _repayment_refusal(error: RepaymentError, *, loan: Loan, amount: Decimal, pa
     return _refuse(error.code, message, field)
 
 
+def _credit_drawn_from(loan: Loan) -> CreditApplication | None:
+    """The credit `loan` was drawn from at the desk, locked; None for a loan loaded from the core system."""
+    drawdown = Drawdown.objects.filter(loan=loan).select_related("contract").first()
+    if drawdown is None:
+        return None
+    return CreditApplication.objects.select_for_update(of=("self",)).select_related("product", "customer").get(pk=drawdown.contract.application_id)
+
+
 def _credit_repaid(loan: Loan, *, user: User, principal: Decimal, paid_on: datetime.date) -> None:
     """Record the principal repaid on the credit the loan was drawn from (rmdesk.domain.lifecycle
     ``Repay``, through rmdesk.credit.services.credit_apply), when it was drawn from one: loans
     loaded from the core system before the desk have no credit here. The step is dated the
     payment's day, or the credit's last step if that is later (a payment recorded late)."""
-    drawdown = Drawdown.objects.filter(loan=loan).select_related("contract").first()
-    if drawdown is None:
+    application = _credit_drawn_from(loan)
+    if application is None:
         return
-    application = CreditApplication.objects.select_for_update(of=("self",)).select_related("product", "customer").get(pk=drawdown.contract.application_id)
     on = max(paid_on, credit_of(application).last_event_on)
     credit_apply(application=application, command=lifecycle.Repay(by=str(user.pk), on=on, principal=principal), by=user)
 
@@ -471,8 +478,7 @@ def loan_payoff(*, loan_id: int, user: User, paid_on: datetime.date, reference: 
     if paid_on < loan.disbursed_on:
         error = RepaymentError(RepaymentErrorCode.BEFORE_DISBURSEMENT, "before disbursement")
         raise _repayment_refusal(error, loan=loan, amount=amount_owed(schedule), paid_on=paid_on, owed=amount_owed(schedule), last=None)
-    started = max((i.due_on for i in schedule if i.due_on <= paid_on), default=loan.disbursed_on)
-    reset = payoff_schedule(schedule, paid_on=paid_on, annual_rate=loan.annual_rate, period_started_on=started)
+    reset, owed = payoff_of(loan, schedule, on=paid_on)
     changed = []
     for instalment in reset:
         row = rows[instalment.number]
@@ -480,7 +486,6 @@ def loan_payoff(*, loan_id: int, user: User, paid_on: datetime.date, reference: 
             row.interest_due = instalment.interest_due
             changed.append(row)
     Instalment.objects.bulk_update(changed, ["interest_due"])
-    owed = amount_owed(reset) + penalty_owed(loan, as_of=paid_on)
     return repayment_record(loan_id=loan.pk, user=user, amount=owed, paid_on=paid_on, reference=reference)
 
 
@@ -538,8 +543,25 @@ def category_propose(*, loan_id: int, user: User, category: str, reason: str) ->
     )
 
 
-def may_decide(*, user: User, proposal: CategoryProposal, configuration: RiskConfiguration) -> bool:
-    """Whether `user` may decide `proposal`: a role the policy names, and not its proposer."""
+def _checked_decision(
+    *, user: User, proposed_by_id: int, approve: bool, reason: str, configuration: RiskConfiguration, not_approver: str, reason_missing: str
+) -> str:
+    """The four eyes of a decision on a proposal (a change of category, a restructuring): the
+    decider holds a role of the policy's ``change_approvers`` and is not the proposer; a rejection
+    says why. Returns the reason, stripped."""
+    if user.role_id not in configuration.change_approvers:
+        raise _refuse(RiskErrorCode.NOT_AN_APPROVER, not_approver)
+    if user.pk == proposed_by_id:
+        raise _refuse(RiskErrorCode.OWN_PROPOSAL, _("Nobody decides their own proposal."))
+    reason = reason.strip()
+    if not approve and not reason:
+        raise _refuse(RiskErrorCode.REASON_REQUIRED, reason_missing, "reason")
+    return reason
+
+
+def may_decide(*, user: User, proposal: CategoryProposal | Restructuring, configuration: RiskConfiguration) -> bool:
+    """Whether `user` may decide `proposal` (a change of category or a restructuring): a role the
+    policy names, and not its proposer."""
     return user.role_id in configuration.change_approvers and user.pk != proposal.proposed_by_id
 
 
@@ -561,13 +583,10 @@ def category_decide(*, loan_id: int, user: User, approve: bool, reason: str = ""
     if proposal is None:
         raise _refuse(RiskErrorCode.NO_PENDING_PROPOSAL, _("No proposal for this loan waits for a decision."))
     configuration = risk_configuration()
-    if user.role_id not in configuration.change_approvers:
-        raise _refuse(RiskErrorCode.NOT_AN_APPROVER, _("Your role does not approve changes of category."))
-    if user.pk == proposal.proposed_by_id:
-        raise _refuse(RiskErrorCode.OWN_PROPOSAL, _("Nobody decides their own proposal."))
-    reason = reason.strip()
-    if not approve and not reason:
-        raise _refuse(RiskErrorCode.REASON_REQUIRED, _("Say why the proposal is rejected."), "reason")
+    reason = _checked_decision(
+        user=user, proposed_by_id=proposal.proposed_by_id, approve=approve, reason=reason, configuration=configuration,
+        not_approver=_("Your role does not approve changes of category."), reason_missing=_("Say why the proposal is rejected."),
+    )
     today = timezone.localdate()
     if approve:
         as_of = max(today, loan.status_as_of)
@@ -673,13 +692,10 @@ def restructuring_decide(*, loan_id: int, user: User, approve: bool, reason: str
     if restructuring is None:
         raise _refuse(RiskErrorCode.NO_PENDING_PROPOSAL, _("No restructuring of this loan waits for a decision."))
     configuration = risk_configuration()
-    if user.role_id not in configuration.change_approvers:
-        raise _refuse(RiskErrorCode.NOT_AN_APPROVER, _("Your role does not approve restructurings."))
-    if user.pk == restructuring.proposed_by_id:
-        raise _refuse(RiskErrorCode.OWN_PROPOSAL, _("Nobody decides their own proposal."))
-    reason = reason.strip()
-    if not approve and not reason:
-        raise _refuse(RiskErrorCode.REASON_REQUIRED, _("Say why the restructuring is rejected."), "reason")
+    reason = _checked_decision(
+        user=user, proposed_by_id=restructuring.proposed_by_id, approve=approve, reason=reason, configuration=configuration,
+        not_approver=_("Your role does not approve restructurings."), reason_missing=_("Say why the restructuring is rejected."),
+    )
     today = timezone.localdate()
     if approve:
         if restructuring.first_repayment_on <= today:
@@ -705,10 +721,9 @@ def restructuring_decide(*, loan_id: int, user: User, approve: bool, reason: str
 
 def _credit_restructured(loan: Loan, restructuring: Restructuring, *, by: User, on: datetime.date) -> None:
     """The lifecycle's ``Restructure`` on the credit the loan was drawn from at the desk, if any."""
-    drawdown = Drawdown.objects.filter(loan=loan).select_related("contract").first()
-    if drawdown is None:
+    application = _credit_drawn_from(loan)
+    if application is None:
         return
-    application = CreditApplication.objects.select_for_update(of=("self",)).select_related("product", "customer").get(pk=drawdown.contract.application_id)
     command = lifecycle.Restructure(
         by=str(restructuring.proposed_by_id), on=max(on, credit_of(application).last_event_on), approved_by=str(by.pk),
         first_repayment_on=restructuring.first_repayment_on, repayment_period_months=1,

@@ -97,8 +97,7 @@ def _loan_page(request: HttpRequest, loan: Loan, *, status: int = 200, **forms) 
         "may_classify": changeable or request.user.role_id in configuration.change_approvers,
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "may_decide_restructuring": page.pending_restructuring is not None
-        and request.user.role_id in configuration.change_approvers
-        and request.user.pk != page.pending_restructuring.proposed_by_id,
+        and may_decide(user=request.user, proposal=page.pending_restructuring, configuration=configuration),
         "restructuring_decision_form": forms.get("restructuring_decision_form") or RestructuringDecisionForm(),
         "today": today,
     }
@@ -172,22 +171,29 @@ def category_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "risk/proposal.html", {"loan": loan, "p": page, "form": form}, status=status)
 
 
+def _decided(request: HttpRequest, pk: int, form_class, form_name: str, decide):
+    """Read a decision form and apply `decide` (a service taking loan_id, user, approve, reason):
+    the loan and what was decided, or the loan page again with the form and its refusal."""
+    loan = loan_in_scope(user=request.user, pk=pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            decided = decide(loan_id=loan.pk, user=request.user, approve=form.cleaned_data["decision"] == "approve", reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return loan, decided, None
+    return loan, None, _loan_page(request, loan, status=400, **{form_name: form})
+
+
 @scoped_object(Loan)
 @require_POST
 @login_required
 def category_decision(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve or reject the proposal waiting on the loan."""
-    loan = loan_in_scope(user=request.user, pk=pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        return _loan_page(request, loan, status=400, decision_form=form)
-    try:
-        proposal = category_decide(
-            loan_id=loan.pk, user=request.user, approve=form.cleaned_data["decision"] == "approve", reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as error:
-        _apply_errors(form, error)
-        return _loan_page(request, loan, status=400, decision_form=form)
+    loan, proposal, refused = _decided(request, pk, DecisionForm, "decision_form", category_decide)
+    if refused:
+        return refused
     messages.success(request, _("The proposal is %(status)s.") % {"status": proposal.get_status_display().lower()})
     if request.POST.get("next") == "approvals":
         return redirect("category_approvals")
@@ -276,16 +282,8 @@ def restructuring_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def restructuring_decision(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve or reject the restructuring waiting on the loan."""
-    loan = loan_in_scope(user=request.user, pk=pk)
-    form = RestructuringDecisionForm(request.POST)
-    if not form.is_valid():
-        return _loan_page(request, loan, status=400, restructuring_decision_form=form)
-    try:
-        restructuring = restructuring_decide(
-            loan_id=loan.pk, user=request.user, approve=form.cleaned_data["decision"] == "approve", reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as error:
-        _apply_errors(form, error)
-        return _loan_page(request, loan, status=400, restructuring_decision_form=form)
+    loan, restructuring, refused = _decided(request, pk, RestructuringDecisionForm, "restructuring_decision_form", restructuring_decide)
+    if refused:
+        return refused
     messages.success(request, _("The restructuring is %(status)s.") % {"status": restructuring.get_status_display().lower()})
     return redirect("loan_risk", pk=loan.pk)

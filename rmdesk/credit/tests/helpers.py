@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from rmdesk.credit import services
-from rmdesk.credit.models import CreditApplication
+from rmdesk.credit.models import CreditApplication, Loan
 from rmdesk.domain.origination import checklist_for
 from rmdesk.products.models import Product, ProductFamily
 from rmdesk.rating.models import Rating, RatingStatus
@@ -63,3 +63,35 @@ def investigate(application: CreditApplication, *, by) -> CreditApplication:
     services.credit_investigation_complete(application=application, by=by)
     application.refresh_from_db()
     return application
+
+
+def contracted(bank, application: CreditApplication, *, valid_from: datetime.date | None = None, days: int = 364) -> CreditApplication:
+    """`application` investigated, checked, approved by the branch's approver and contracted for
+    what was approved, the line valid `days` from `valid_from` (today)."""
+    start = valid_from or TODAY()
+    application = investigate(application, by=bank.am_b)
+    services.credit_policy_check_run(application=application, by=bank.am_b)
+    services.credit_decide(application=CreditApplication.objects.get(pk=application.pk), by=bank.approver, decision="approve", opinion="同意")
+    application.refresh_from_db()
+    services.credit_contract_sign(
+        application=application, by=bank.am_b, line_amount=application.approved_amount, valid_from=start, valid_until=start + datetime.timedelta(days=days)
+    )
+    application.refresh_from_db()
+    return application
+
+
+def draw(bank, application: CreditApplication, amount: str) -> Loan:
+    """A drawdown of `amount` today over 12 months, the first instalment due in 30 days: its loan."""
+    return services.credit_drawdown(
+        application=application, by=bank.am_b, amount=Decimal(amount), term_months=12,
+        first_due_on=TODAY() + datetime.timedelta(days=30), payment_method="borrower",
+    ).loan
+
+
+def drawn_credit(bank, *, amount: str = "500000", valid_from: datetime.date | None = None, days: int = 364) -> tuple[CreditApplication, Loan]:
+    """The factory's credit of 800,000 yuan rated BBB, contracted and `amount` drawn today: the application and its loan."""
+    decided_rating(bank.factory, "BBB", by=bank.am_b)
+    application = contracted(bank, enterprise_application(bank), valid_from=valid_from, days=days)
+    loan = draw(bank, application, amount)
+    application.refresh_from_db()
+    return application, loan

@@ -14,49 +14,24 @@ from django.utils import timezone
 
 from rmdesk.credit import services
 from rmdesk.credit.models import CreditApplication, CreditTransition, Loan
-from rmdesk.credit.tests.helpers import decided_rating, enterprise_application, investigate
+from rmdesk.credit.tests.helpers import contracted, decided_rating, draw, drawn_credit, enterprise_application
 from rmdesk.domain.lifecycle import CreditState
 from rmdesk.risk.models import Repayment
 
 pytestmark = pytest.mark.django_db
 
 
-def _contracted(bank, application: CreditApplication) -> CreditApplication:
-    """`application` investigated, checked, approved by the branch's approver and contracted for a year from today."""
-    today = timezone.localdate()
-    application = investigate(application, by=bank.am_b)
-    services.credit_policy_check_run(application=application, by=bank.am_b)
-    services.credit_decide(application=CreditApplication.objects.get(pk=application.pk), by=bank.approver, decision="approve", opinion="同意")
-    application.refresh_from_db()
-    services.credit_contract_sign(
-        application=application, by=bank.am_b, line_amount=application.approved_amount, valid_from=today, valid_until=today + datetime.timedelta(days=364)
-    )
-    application.refresh_from_db()
-    return application
-
-
-def _draw(bank, application: CreditApplication, amount: str) -> Loan:
-    return services.credit_drawdown(
-        application=application, by=bank.am_b, amount=Decimal(amount), term_months=12,
-        first_due_on=timezone.localdate() + datetime.timedelta(days=30), payment_method="borrower",
-    ).loan
-
-
 @pytest.fixture
 def drawn(bank, settings, tmp_path):
     """The factory's credit of 800,000 yuan, 500,000 drawn today."""
     settings.MEDIA_ROOT = tmp_path
-    decided_rating(bank.factory, "BBB", by=bank.am_b)
-    application = _contracted(bank, enterprise_application(bank))
-    loan = _draw(bank, application, "500000")
-    application.refresh_from_db()
-    return application, loan
+    return drawn_credit(bank)
 
 
 def test_a_line_never_drawn_closes_and_one_with_anything_owed_does_not(bank, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     decided_rating(bank.factory, "BBB", by=bank.am_b)
-    application = _contracted(bank, enterprise_application(bank))
+    application = contracted(bank, enterprise_application(bank))
     services.credit_close(application=application, by=bank.am_b)
     assert CreditApplication.objects.get(pk=application.pk).state == CreditState.CLOSED
 
@@ -90,14 +65,14 @@ def test_a_renewal_opens_in_draft_with_the_same_terms_and_security_and_only_one_
 
 def test_the_renewals_first_drawdown_repays_the_credit_it_follows_which_closes(bank, drawn):
     application, old_loan = drawn
-    renewal = _contracted(bank, services.credit_renew(application=application, by=bank.am_b))
+    renewal = contracted(bank, services.credit_renew(application=application, by=bank.am_b))
     with time_machine.travel(timezone.now() + datetime.timedelta(days=18), tick=False):
         # 18 days of interest on 500,000.00 at 4.35% / 360 a day: 1,087.50.
         with pytest.raises(ValidationError) as short:
-            _draw(bank, renewal, "500000")
+            draw(bank, renewal, "500000")
         assert short.value.code == "renewal_short" and "501,087.50" in short.value.messages[0]
         assert not Loan.objects.filter(drawdown__contract__application=renewal).exists()
-        new_loan = _draw(bank, renewal, "600000")
+        new_loan = draw(bank, renewal, "600000")
     old_loan.refresh_from_db()
     assert old_loan.outstanding_principal == 0
     payoff = Repayment.objects.get(loan=old_loan)
@@ -113,10 +88,10 @@ def test_a_renewal_does_not_repay_a_credit_in_arrears(bank, drawn):
     from rmdesk.risk.tasks import risk_nightly
 
     application, old_loan = drawn
-    renewal = _contracted(bank, services.credit_renew(application=application, by=bank.am_b))
+    renewal = contracted(bank, services.credit_renew(application=application, by=bank.am_b))
     risk_nightly(as_of=old_loan.instalments.get(number=1).due_on + datetime.timedelta(days=3))
     with pytest.raises(ValidationError) as refused:
-        _draw(bank, renewal, "600000")
+        draw(bank, renewal, "600000")
     assert refused.value.code == "renewed_credit_not_performing"
     assert CreditApplication.objects.get(pk=application.pk).state == CreditState.OVERDUE
 

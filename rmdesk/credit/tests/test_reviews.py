@@ -21,26 +21,13 @@ from rmdesk.risk.models import LoanRisk
 def _drawn_line(bank, settings, tmp_path, *, drawn: str = "500000"):
     """The factory's credit approved, contracted on a two-year line that started 355 days ago (its
     first review due in ten days) and drawn today: the application, its contract and its loan."""
-    from rmdesk.credit import services as credit
-    from rmdesk.credit.tests.helpers import decided_rating, enterprise_application, investigate
+    from rmdesk.credit.tests.helpers import drawn_credit
 
     settings.MEDIA_ROOT = tmp_path
-    today = timezone.localdate()
-    decided_rating(bank.factory, "BBB", by=bank.am_b)
-    application = investigate(enterprise_application(bank), by=bank.am_b)
-    credit.credit_policy_check_run(application=application, by=bank.am_b)
-    credit.credit_decide(application=CreditApplication.objects.get(pk=application.pk), by=bank.approver, decision="approve", opinion="同意")
-    application.refresh_from_db()
-    start = today - datetime.timedelta(days=355)
-    contract = credit.credit_contract_sign(
-        application=application, by=bank.am_b, line_amount=Decimal("800000"), valid_from=start,
-        valid_until=start.replace(year=start.year + 2) - datetime.timedelta(days=1),
-    )
-    loan = credit.credit_drawdown(
-        application=application, by=bank.am_b, amount=Decimal(drawn), term_months=12,
-        first_due_on=today + datetime.timedelta(days=30), payment_method="borrower",
-    ).loan
-    return application, contract, loan
+    start = timezone.localdate() - datetime.timedelta(days=355)
+    end = start.replace(year=start.year + 2) - datetime.timedelta(days=1)
+    application, loan = drawn_credit(bank, amount=drawn, valid_from=start, days=(end - start).days)
+    return application, application.contract, loan
 
 
 @pytest.fixture

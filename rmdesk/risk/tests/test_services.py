@@ -299,25 +299,10 @@ def test_an_inspection_in_the_future_or_before_the_last_is_refused(risk_bank):
 
 def _drawn_credit(bank, settings, tmp_path):
     """The factory's credit approved, contracted and drawn today: the application and its loan."""
-    from rmdesk.credit import services as credit
-    from rmdesk.credit.models import CreditApplication
-    from rmdesk.credit.tests.helpers import decided_rating, enterprise_application, investigate
+    from rmdesk.credit.tests.helpers import drawn_credit
 
     settings.MEDIA_ROOT = tmp_path
-    today = timezone.localdate()
-    decided_rating(bank.factory, "BBB", by=bank.am_b)
-    application = investigate(enterprise_application(bank), by=bank.am_b)
-    credit.credit_policy_check_run(application=application, by=bank.am_b)
-    credit.credit_decide(application=CreditApplication.objects.get(pk=application.pk), by=bank.approver, decision="approve", opinion="同意")
-    application.refresh_from_db()
-    credit.credit_contract_sign(
-        application=application, by=bank.am_b, line_amount=Decimal("800000"), valid_from=today, valid_until=today + datetime.timedelta(days=364)
-    )
-    loan = credit.credit_drawdown(
-        application=application, by=bank.am_b, amount=Decimal("500000"), term_months=12,
-        first_due_on=today + datetime.timedelta(days=30), payment_method="borrower",
-    ).loan
-    return application, loan
+    return drawn_credit(bank)
 
 
 def test_a_repayment_on_a_loan_drawn_from_a_credit_is_a_step_of_its_lifecycle(bank, settings, tmp_path):
